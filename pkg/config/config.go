@@ -1,0 +1,134 @@
+// Package config is the one typed configuration of every douyin process:
+// defaults, then an optional YAML file, then DOUYIN_* environment variables.
+package config
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"gopkg.in/yaml.v3"
+)
+
+// Config is shared by the embedded all-in-one process and by each service
+// binary; a service reads only the parts it needs.
+type Config struct {
+	// HTTPAddr is where the gateway listens.
+	HTTPAddr string `yaml:"http_addr" env:"HTTP_ADDR"`
+	// PublicURL is the base of media and default-image links handed to
+	// clients; empty means http://<host of HTTPAddr, 127.0.0.1 if unset>.
+	PublicURL string `yaml:"public_url" env:"PUBLIC_URL"`
+	// DataDir holds SQLite, media objects and generated secrets in embedded mode.
+	DataDir string `yaml:"data_dir" env:"DATA_DIR"`
+
+	// MySQLDSN selects MySQL/MariaDB; empty means SQLite under DataDir.
+	MySQLDSN string `yaml:"mysql_dsn" env:"MYSQL_DSN"`
+	// RedisAddr selects a real Redis; empty means an in-process one.
+	RedisAddr     string `yaml:"redis_addr" env:"REDIS_ADDR"`
+	RedisPassword string `yaml:"redis_password" env:"REDIS_PASSWORD"`
+	// KafkaBrokers selects a real Kafka; empty means an in-process one.
+	KafkaBrokers []string `yaml:"kafka_brokers" env:"KAFKA_BROKERS" envSeparator:","`
+	// EtcdEndpoints turns on service discovery; empty means static addresses.
+	EtcdEndpoints []string `yaml:"etcd_endpoints" env:"ETCD_ENDPOINTS" envSeparator:","`
+
+	JWT      JWT      `yaml:"jwt" envPrefix:"JWT_"`
+	Services Services `yaml:"services" envPrefix:"SVC_"`
+	Storage  Storage  `yaml:"storage" envPrefix:"S3_"`
+	Upload   Upload   `yaml:"upload" envPrefix:"UPLOAD_"`
+	RPC      RPC      `yaml:"rpc" envPrefix:"RPC_"`
+}
+
+// JWT configures the tokens issued by register and login.
+type JWT struct {
+	// Secret signs HS256 tokens. Distributed processes refuse to start
+	// without one; the embedded default generates and keeps one in DataDir.
+	Secret string        `yaml:"secret" env:"SECRET"`
+	TTL    time.Duration `yaml:"ttl" env:"TTL"`
+}
+
+// Services are the listen addresses of the Kitex services, used as static
+// addresses by clients when no etcd is configured.
+type Services struct {
+	User        string `yaml:"user" env:"USER_ADDR"`
+	Video       string `yaml:"video" env:"VIDEO_ADDR"`
+	Interaction string `yaml:"interaction" env:"INTERACTION_ADDR"`
+	Message     string `yaml:"message" env:"MESSAGE_ADDR"`
+}
+
+// Storage is the S3 endpoint for media; empty Endpoint means an in-process
+// S3-protocol server keeping objects under DataDir.
+type Storage struct {
+	Endpoint  string `yaml:"endpoint" env:"ENDPOINT"`
+	AccessKey string `yaml:"access_key" env:"ACCESS_KEY"`
+	SecretKey string `yaml:"secret_key" env:"SECRET_KEY"`
+	Bucket    string `yaml:"bucket" env:"BUCKET"`
+	UseSSL    bool   `yaml:"use_ssl" env:"USE_SSL"`
+}
+
+// Upload limits publishing.
+type Upload struct {
+	MaxBytes int64 `yaml:"max_bytes" env:"MAX_BYTES"`
+}
+
+// RPC tunes every Kitex client.
+type RPC struct {
+	Timeout        time.Duration `yaml:"timeout" env:"TIMEOUT"`
+	ConnectTimeout time.Duration `yaml:"connect_timeout" env:"CONNECT_TIMEOUT"`
+}
+
+// Default is the configuration of a fresh clone's `make run`.
+func Default() Config {
+	return Config{
+		HTTPAddr: ":8080",
+		DataDir:  "./data",
+		JWT:      JWT{TTL: 7 * 24 * time.Hour},
+		Services: Services{
+			User:        "127.0.0.1:8881",
+			Video:       "127.0.0.1:8882",
+			Interaction: "127.0.0.1:8883",
+			Message:     "127.0.0.1:8884",
+		},
+		Storage: Storage{Bucket: "douyin"},
+		Upload:  Upload{MaxBytes: 100 << 20},
+		RPC:     RPC{Timeout: 3 * time.Second, ConnectTimeout: 500 * time.Millisecond},
+	}
+}
+
+// Load reads defaults, then the YAML file at path (if path is not empty),
+// then DOUYIN_* environment variables, each overriding the one before.
+func Load(path string) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("read config: %w", err)
+		}
+		if err := yaml.Unmarshal(raw, &cfg); err != nil {
+			return cfg, fmt.Errorf("parse config %s: %w", path, err)
+		}
+	}
+	if err := env.ParseWithOptions(&cfg, env.Options{Prefix: "DOUYIN_"}); err != nil {
+		return cfg, fmt.Errorf("config from environment: %w", err)
+	}
+	return cfg, cfg.validate()
+}
+
+func (c Config) validate() error {
+	if c.JWT.TTL <= 0 {
+		return fmt.Errorf("jwt ttl must be positive, got %s", c.JWT.TTL)
+	}
+	if c.Upload.MaxBytes <= 0 {
+		return fmt.Errorf("upload max_bytes must be positive, got %d", c.Upload.MaxBytes)
+	}
+	return nil
+}
+
+// FromFlagOrEnv returns the config file path: the -config flag value when
+// given, else DOUYIN_CONFIG.
+func FromFlagOrEnv(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	return os.Getenv("DOUYIN_CONFIG")
+}

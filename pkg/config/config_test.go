@@ -1,0 +1,74 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestLoadLayers(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "douyin.yaml")
+	if err := os.WriteFile(file, []byte("http_addr: \":9000\"\ndata_dir: /from/file\njwt:\n  ttl: 1h\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		path      string
+		env       map[string]string
+		wantAddr  string
+		wantDir   string
+		wantTTL   time.Duration
+		wantKafka []string
+	}{
+		{name: "defaults", wantAddr: ":8080", wantDir: "./data", wantTTL: 7 * 24 * time.Hour},
+		{name: "file", path: file, wantAddr: ":9000", wantDir: "/from/file", wantTTL: time.Hour},
+		{
+			name: "env beats file", path: file,
+			env:      map[string]string{"DOUYIN_HTTP_ADDR": ":7000", "DOUYIN_KAFKA_BROKERS": "a:9092,b:9092"},
+			wantAddr: ":7000", wantDir: "/from/file", wantTTL: time.Hour, wantKafka: []string{"a:9092", "b:9092"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			cfg, err := Load(tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.HTTPAddr != tt.wantAddr || cfg.DataDir != tt.wantDir || cfg.JWT.TTL != tt.wantTTL {
+				t.Fatalf("got addr=%q dir=%q ttl=%s", cfg.HTTPAddr, cfg.DataDir, cfg.JWT.TTL)
+			}
+			if len(cfg.KafkaBrokers) != len(tt.wantKafka) {
+				t.Fatalf("kafka brokers %v, want %v", cfg.KafkaBrokers, tt.wantKafka)
+			}
+		})
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+	}{
+		{"negative ttl", map[string]string{"DOUYIN_JWT_TTL": "-1h"}},
+		{"zero upload limit", map[string]string{"DOUYIN_UPLOAD_MAX_BYTES": "0"}},
+		{"bad duration", map[string]string{"DOUYIN_JWT_TTL": "soon"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			if _, err := Load(""); err == nil {
+				t.Fatal("want an error")
+			}
+		})
+	}
+	if _, err := Load("/does/not/exist.yaml"); err == nil {
+		t.Fatal("missing file: want an error")
+	}
+}

@@ -1,0 +1,106 @@
+// Package db opens the gorm database of a douyin process: MySQL/MariaDB when
+// a DSN is configured, SQLite (pure Go) under the data directory otherwise.
+package db
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Open connects to MySQL when mysqlDSN is set, else to SQLite at
+// dataDir/douyin.db, creating the directory.
+func Open(mysqlDSN, dataDir string) (*gorm.DB, error) {
+	gcfg := &gorm.Config{
+		Logger:                 logger.Default.LogMode(logger.Silent),
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+	}
+	if mysqlDSN != "" {
+		return openMySQL(mysqlDSN, gcfg)
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	return OpenSQLite(filepath.Join(dataDir, "douyin.db"), gcfg)
+}
+
+func openMySQL(dsn string, gcfg *gorm.Config) (*gorm.DB, error) {
+	parsed, err := mysqldriver.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse mysql dsn: %w", err)
+	}
+	// Times are stored and read as UTC; utf8mb4 keeps any user text.
+	parsed.ParseTime = true
+	parsed.Loc = time.UTC
+	if parsed.Params == nil {
+		parsed.Params = map[string]string{}
+	}
+	if _, ok := parsed.Params["charset"]; !ok {
+		parsed.Params["charset"] = "utf8mb4"
+	}
+	gdb, err := gorm.Open(mysql.Open(parsed.FormatDSN()), gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open mysql: %w", err)
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(50)
+	sqlDB.SetMaxIdleConns(20)
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	return gdb, nil
+}
+
+// OpenSQLite opens a SQLite file with WAL, a busy timeout and IMMEDIATE
+// transactions, so concurrent writers queue instead of failing.
+func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
+	if gcfg == nil {
+		gcfg = &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), TranslateError: true, SkipDefaultTransaction: true}
+	}
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	gdb, err := gorm.Open(sqlite.Open(dsn), gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(8)
+	return gdb, nil
+}
+
+// IsDuplicate reports whether err is a unique-key violation, on MySQL or SQLite.
+func IsDuplicate(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	var me *mysqldriver.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1062
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// Close releases the pool behind gdb.
+func Close(gdb *gorm.DB) error {
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}

@@ -1,0 +1,255 @@
+package eventbus_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/testutil"
+)
+
+// tallied is a toy event: add Delta to the tally of Name.
+type tallied struct {
+	Name  string
+	Delta int64
+}
+
+func (tallied) Topic() string { return "test.tally" }
+func (e tallied) Key() string { return e.Name }
+
+type tally struct {
+	Name  string `gorm:"primaryKey;size:32"`
+	Count int64
+}
+
+type pipeline struct {
+	db       *gorm.DB
+	outbox   *eventbus.Outbox
+	consumer *eventbus.Consumer
+	applied  *eventbus.Applied
+}
+
+func newPipeline(t *testing.T) *pipeline {
+	t.Helper()
+	gdb := testutil.DB(t)
+	store := testutil.Cache(t)
+	p := &pipeline{db: gdb, outbox: eventbus.NewOutbox("test_outbox"), applied: eventbus.NewApplied(store)}
+	p.consumer = eventbus.NewConsumer("test-tally", gdb, p.applied, quietLog(),
+		eventbus.On("test.tally", func(ctx context.Context, tx *gorm.DB, ev tallied) error {
+			return tx.Exec("UPDATE tallies SET count = count + ? WHERE name = ?", ev.Delta, ev.Name).Error
+		}, nil))
+	for _, m := range []func(*gorm.DB) error{p.outbox.Migrate, p.consumer.Migrate, func(db *gorm.DB) error { return db.AutoMigrate(&tally{}) }} {
+		if err := m(gdb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := gdb.Create(&tally{Name: "a"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func (p *pipeline) count(t *testing.T) int64 {
+	t.Helper()
+	var tl tally
+	if err := p.db.First(&tl, "name = ?", "a").Error; err != nil {
+		t.Fatal(err)
+	}
+	return tl.Count
+}
+
+func (p *pipeline) emit(t *testing.T, n int) []string {
+	t.Helper()
+	var all []string
+	for i := 0; i < n; i++ {
+		ids, err := p.outbox.Transact(context.Background(), p.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+			return emit(tallied{Name: "a", Delta: 1})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, ids...)
+	}
+	return all
+}
+
+// startConsumer runs the consumer against brokers until the test ends.
+func (p *pipeline) startConsumer(t *testing.T, brokers []string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	reader := eventbus.NewReader(brokers, p.consumer.Group(), p.consumer.Topics())
+	done := make(chan struct{})
+	go func() { defer close(done); p.consumer.Run(ctx, reader) }()
+	t.Cleanup(func() { cancel(); <-done; _ = reader.Close() })
+}
+
+// startRelay runs a relay until the returned stop is called.
+func (p *pipeline) startRelay(brokers []string) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	writer := eventbus.NewWriter(brokers)
+	done := make(chan struct{})
+	go func() { defer close(done); eventbus.NewRelay(p.db, p.outbox, writer, quietLog()).Run(ctx) }()
+	return func() { cancel(); <-done; _ = writer.Close() }
+}
+
+func TestApplyTwiceCountsOnce(t *testing.T) {
+	p := newPipeline(t)
+	tests := []struct {
+		name      string
+		id        string
+		wantFresh bool
+		wantCount int64
+	}{
+		{"first delivery applies", "ev-1", true, 1},
+		{"redelivery changes nothing", "ev-1", false, 1},
+		{"another event applies", "ev-2", true, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fresh, err := p.consumer.Apply(context.Background(), "test.tally", tt.id, []byte(`{"Name":"a","Delta":1}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fresh != tt.wantFresh || p.count(t) != tt.wantCount {
+				t.Fatalf("fresh=%v count=%d, want %v %d", fresh, p.count(t), tt.wantFresh, tt.wantCount)
+			}
+		})
+	}
+}
+
+func TestPoisonEventIsNotApplied(t *testing.T) {
+	p := newPipeline(t)
+	_, err := p.consumer.Apply(context.Background(), "test.tally", "bad", []byte(`not json`))
+	if err == nil {
+		t.Fatal("want a decode error")
+	}
+	if p.count(t) != 0 {
+		t.Fatal("poison event changed the count")
+	}
+}
+
+func TestFailedApplyRollsBackProcessedMark(t *testing.T) {
+	p := newPipeline(t)
+	boom := errors.New("boom")
+	failing := eventbus.NewConsumer("test-tally", p.db, nil, quietLog(),
+		eventbus.On("test.tally", func(ctx context.Context, tx *gorm.DB, ev tallied) error { return boom }, nil))
+	if _, err := failing.Apply(context.Background(), "test.tally", "ev-x", []byte(`{"Name":"a","Delta":1}`)); !errors.Is(err, boom) {
+		t.Fatalf("want boom, got %v", err)
+	}
+	// The failed attempt must not have recorded the event as processed.
+	fresh, err := p.consumer.Apply(context.Background(), "test.tally", "ev-x", []byte(`{"Name":"a","Delta":1}`))
+	if err != nil || !fresh || p.count(t) != 1 {
+		t.Fatalf("retry after failure: fresh=%v err=%v count=%d", fresh, err, p.count(t))
+	}
+}
+
+func TestPipelineEndToEnd(t *testing.T) {
+	p := newPipeline(t)
+	brokers := testutil.Kafka(t)
+	p.startConsumer(t, brokers)
+	stop := p.startRelay(brokers)
+	defer func() { stop() }()
+
+	ids := p.emit(t, 5)
+	if !p.applied.Wait(context.Background(), 20*time.Second, ids, "test-tally") {
+		t.Fatalf("events not applied in time; count=%d", p.count(t))
+	}
+	if got := p.count(t); got != 5 {
+		t.Fatalf("count %d, want 5", got)
+	}
+
+	// A relay restart loses nothing: events committed while no relay runs
+	// wait in the outbox and go out when a relay starts again.
+	stop()
+	ids = p.emit(t, 3)
+	if n, _ := p.outbox.Pending(context.Background(), p.db); n != 3 {
+		t.Fatalf("pending %d, want 3", n)
+	}
+	stop = p.startRelay(brokers)
+	if !p.applied.Wait(context.Background(), 20*time.Second, ids, "test-tally") {
+		t.Fatalf("events after relay restart not applied; count=%d", p.count(t))
+	}
+	if got := p.count(t); got != 8 {
+		t.Fatalf("count %d, want 8", got)
+	}
+}
+
+func TestRelayKeepsEventsWhileKafkaIsDown(t *testing.T) {
+	p := newPipeline(t)
+	relay := eventbus.NewRelay(p.db, p.outbox, failingPublisher{}, quietLog())
+	p.emit(t, 2)
+	if _, err := relay.Flush(context.Background()); err == nil {
+		t.Fatal("want a publish error")
+	}
+	if n, _ := p.outbox.Pending(context.Background(), p.db); n != 2 {
+		t.Fatalf("pending %d after failed publish, want 2", n)
+	}
+	rec := &recordingPublisher{}
+	if n, err := eventbus.NewRelay(p.db, p.outbox, rec, quietLog()).Flush(context.Background()); err != nil || n != 2 {
+		t.Fatalf("flush: n=%d err=%v", n, err)
+	}
+	if len(rec.msgs) != 2 || rec.msgs[0].Topic != "test.tally" || string(rec.msgs[0].Key) != "a" {
+		t.Fatalf("published %+v", rec.msgs)
+	}
+	if n, _ := p.outbox.Pending(context.Background(), p.db); n != 0 {
+		t.Fatalf("pending %d after publish, want 0", n)
+	}
+}
+
+func TestConcurrentEventsAllCount(t *testing.T) {
+	p := newPipeline(t)
+	brokers := testutil.Kafka(t)
+	p.startConsumer(t, brokers)
+	stop := p.startRelay(brokers)
+	defer stop()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var ids []string
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			got, err := p.outbox.Transact(context.Background(), p.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+				return emit(tallied{Name: "a", Delta: 1})
+			})
+			if err != nil {
+				t.Error(fmt.Errorf("emit %s: %w", strconv.Itoa(i), err))
+				return
+			}
+			mu.Lock()
+			ids = append(ids, got...)
+			mu.Unlock()
+		}(i)
+	}
+	wg.Wait()
+	if !p.applied.Wait(context.Background(), 20*time.Second, ids, "test-tally") {
+		t.Fatalf("not applied; count=%d", p.count(t))
+	}
+	if got := p.count(t); got != 20 {
+		t.Fatalf("count %d, want 20", got)
+	}
+}
+
+type failingPublisher struct{}
+
+func (failingPublisher) WriteMessages(context.Context, ...kafka.Message) error {
+	return errors.New("kafka is down")
+}
+
+type recordingPublisher struct{ msgs []kafka.Message }
+
+func (r *recordingPublisher) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
+	r.msgs = append(r.msgs, msgs...)
+	return nil
+}

@@ -1,0 +1,113 @@
+// Package eventbus is the transactional outbox → Kafka → idempotent consumer
+// pipeline that keeps every douyin counter. A service writes its state
+// change and an outbox row in one transaction (Outbox), a Relay publishes
+// outbox rows to Kafka, and a Consumer applies each event exactly once by
+// recording its id in the same transaction as the counter update.
+package eventbus
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+)
+
+// Event is a fact worth publishing. Topic picks the Kafka topic; Key picks
+// the partition, keeping one entity's events in order.
+type Event interface {
+	Topic() string
+	Key() string
+}
+
+// outboxRecord is one event waiting to be relayed; rows are deleted once
+// Kafka has acknowledged them.
+type outboxRecord struct {
+	Seq       int64     `gorm:"primaryKey;autoIncrement"`
+	EventID   string    `gorm:"size:36;not null"`
+	Topic     string    `gorm:"size:128;not null"`
+	Key       string    `gorm:"size:64;not null"`
+	Payload   []byte    `gorm:"not null"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+// Outbox is one service's outbox table.
+type Outbox struct {
+	table string
+	wake  chan struct{}
+}
+
+// NewOutbox names the service's outbox table (e.g. "user_outbox").
+func NewOutbox(table string) *Outbox {
+	return &Outbox{table: table, wake: make(chan struct{}, 1)}
+}
+
+// Migrate creates the outbox table.
+func (o *Outbox) Migrate(db *gorm.DB) error {
+	return db.Table(o.table).AutoMigrate(&outboxRecord{})
+}
+
+// Emit records events inside a transaction.
+type Emit func(events ...Event) error
+
+// Transact runs fn in one transaction, giving it an Emit that writes
+// events to the outbox in that same transaction. After commit it wakes the
+// relay and returns the ids of the events written, so a caller can wait
+// for them to be applied.
+func (o *Outbox) Transact(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB, emit Emit) error) ([]string, error) {
+	var ids []string
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ids = ids[:0]
+		emit := func(events ...Event) error {
+			for _, ev := range events {
+				id, err := o.add(tx, ev)
+				if err != nil {
+					return err
+				}
+				ids = append(ids, id)
+			}
+			return nil
+		}
+		return fn(tx, emit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 {
+		o.Wake()
+	}
+	return ids, nil
+}
+
+func (o *Outbox) add(tx *gorm.DB, ev Event) (string, error) {
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return "", fmt.Errorf("encode %s event: %w", ev.Topic(), err)
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", err
+	}
+	rec := outboxRecord{EventID: id.String(), Topic: ev.Topic(), Key: ev.Key(), Payload: payload, CreatedAt: time.Now().UTC()}
+	if err := tx.Table(o.table).Create(&rec).Error; err != nil {
+		return "", fmt.Errorf("write outbox: %w", err)
+	}
+	return rec.EventID, nil
+}
+
+// Wake tells the relay there is something to publish; it never blocks.
+func (o *Outbox) Wake() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Pending counts events not yet relayed (the outbox backlog).
+func (o *Outbox) Pending(ctx context.Context, db *gorm.DB) (int64, error) {
+	var n int64
+	err := db.WithContext(ctx).Table(o.table).Count(&n).Error
+	return n, err
+}

@@ -1,0 +1,132 @@
+// Package testutil opens the servers integration tests run against: the
+// real MariaDB and Redis named by DOUYIN_TEST_MYSQL_DSN and
+// DOUYIN_TEST_REDIS_ADDR when set (as .ci/run sets them), else SQLite and
+// in-process servers.
+package testutil
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/pkg/cache"
+	"github.com/douyin-go/douyin/pkg/db"
+	"github.com/douyin-go/douyin/pkg/embedded"
+)
+
+// DB opens a fresh, empty database: a new database on the test MySQL server
+// (dropped at cleanup), or a SQLite file in a temporary directory.
+func DB(t testing.TB) *gorm.DB {
+	t.Helper()
+	dsn := MySQLDSN(t)
+	if dsn == "" {
+		gdb, err := db.OpenSQLite(filepath.Join(t.TempDir(), "test.db"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = db.Close(gdb) })
+		return gdb
+	}
+	gdb, err := db.Open(dsn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close(gdb) })
+	return gdb
+}
+
+// MySQLDSN returns the DSN of a fresh database on the test MySQL server,
+// dropped at cleanup, or "" when no test server is configured.
+func MySQLDSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv("DOUYIN_TEST_MYSQL_DSN")
+	if dsn == "" {
+		return ""
+	}
+	parsed, err := mysqldriver.ParseDSN(dsn)
+	if err != nil {
+		t.Fatalf("DOUYIN_TEST_MYSQL_DSN: %v", err)
+	}
+	name := "douyin_t_" + sanitize(t.Name()) + "_" + RandomHex(4)
+	parsed.DBName = ""
+	admin, err := db.Open(parsed.FormatDSN(), "")
+	if err != nil {
+		t.Fatalf("connect to test mysql: %v", err)
+	}
+	if err := admin.Exec("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = admin.Exec("DROP DATABASE IF EXISTS `" + name + "`").Error
+		_ = db.Close(admin)
+	})
+	parsed.DBName = name
+	return parsed.FormatDSN()
+}
+
+// RedisAddr is the test Redis: the real one when configured, else an
+// in-process server stopped at cleanup.
+func RedisAddr(t testing.TB) string {
+	t.Helper()
+	if addr := os.Getenv("DOUYIN_TEST_REDIS_ADDR"); addr != "" {
+		return addr
+	}
+	srv, err := embedded.StartRedis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv.Addr()
+}
+
+// Cache opens a Store on the test Redis with a prefix of its own, so
+// parallel tests never see each other's keys.
+func Cache(t testing.TB) *cache.Store {
+	t.Helper()
+	store := cache.New(RedisAddr(t), "", KeyPrefix(t))
+	t.Cleanup(func() { _ = store.Close() })
+	return store
+}
+
+// KeyPrefix is a Redis key prefix unique to this test run.
+func KeyPrefix(t testing.TB) string {
+	return fmt.Sprintf("douyin-test:%s:%s:", sanitize(t.Name()), RandomHex(4))
+}
+
+// Kafka starts an in-process Kafka-protocol broker stopped at cleanup.
+func Kafka(t testing.TB) []string {
+	t.Helper()
+	k, err := embedded.StartKafka("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(k.Close)
+	return k.Brokers()
+}
+
+// RandomHex returns n random bytes as hex.
+func RandomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func sanitize(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+		if b.Len() >= 24 {
+			break
+		}
+	}
+	return b.String()
+}
