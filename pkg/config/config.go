@@ -4,7 +4,9 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/caarlos0/env/v11"
@@ -27,8 +29,12 @@ type Config struct {
 	// RedisAddr selects a real Redis; empty means an in-process one.
 	RedisAddr     string `yaml:"redis_addr" env:"REDIS_ADDR"`
 	RedisPassword string `yaml:"redis_password" env:"REDIS_PASSWORD"`
+	// RedisPrefix starts every key, so deployments can share a server.
+	RedisPrefix string `yaml:"redis_prefix" env:"REDIS_PREFIX"`
 	// KafkaBrokers selects a real Kafka; empty means an in-process one.
 	KafkaBrokers []string `yaml:"kafka_brokers" env:"KAFKA_BROKERS" envSeparator:","`
+	// KafkaPartitions is the partition count of topics douyin creates.
+	KafkaPartitions int `yaml:"kafka_partitions" env:"KAFKA_PARTITIONS"`
 	// EtcdEndpoints turns on service discovery; empty means static addresses.
 	EtcdEndpoints []string `yaml:"etcd_endpoints" env:"ETCD_ENDPOINTS" envSeparator:","`
 
@@ -80,9 +86,11 @@ type RPC struct {
 // Default is the configuration of a fresh clone's `make run`.
 func Default() Config {
 	return Config{
-		HTTPAddr: ":8080",
-		DataDir:  "./data",
-		JWT:      JWT{TTL: 7 * 24 * time.Hour},
+		HTTPAddr:        ":8080",
+		DataDir:         "./data",
+		RedisPrefix:     "douyin:",
+		KafkaPartitions: 3,
+		JWT:             JWT{TTL: 7 * 24 * time.Hour},
 		Services: Services{
 			User:        "127.0.0.1:8881",
 			Video:       "127.0.0.1:8882",
@@ -122,6 +130,36 @@ func (c Config) validate() error {
 		return fmt.Errorf("upload max_bytes must be positive, got %d", c.Upload.MaxBytes)
 	}
 	return nil
+}
+
+// PublicBase is the URL clients reach the gateway at, without a trailing
+// slash: PublicURL when set, else the gateway's own address with an
+// unspecified host replaced by this machine's first non-loopback IPv4
+// address (so a phone on the same network can fetch media), or 127.0.0.1.
+func (c Config) PublicBase() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	host, port, err := net.SplitHostPort(c.HTTPAddr)
+	if err != nil {
+		return "http://127.0.0.1:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = lanAddress()
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func lanAddress() string {
+	addrs, err := net.InterfaceAddrs()
+	if err == nil {
+		for _, a := range addrs {
+			if ipn, ok := a.(*net.IPNet); ok && !ipn.IP.IsLoopback() && ipn.IP.To4() != nil && ipn.IP.IsPrivate() {
+				return ipn.IP.String()
+			}
+		}
+	}
+	return "127.0.0.1"
 }
 
 // FromFlagOrEnv returns the config file path: the -config flag value when

@@ -1,0 +1,47 @@
+// Command douyin runs the whole backend in one process (the default), or
+// repairs counters with `douyin reconcile`.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/douyin-go/douyin/cmd/douyin/node"
+	"github.com/douyin-go/douyin/pkg/config"
+)
+
+func main() {
+	configPath := flag.String("config", "", "YAML config file (default $DOUYIN_CONFIG)")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: douyin [-config file] [serve|reconcile]\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cfg, err := config.Load(config.FromFlagOrEnv(*configPath))
+	if err != nil {
+		log.Error("load config", "err", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd := flag.Arg(0); cmd {
+	case "", "serve":
+		err = node.Run(ctx, cfg, log, nil)
+	case "reconcile":
+		err = node.Reconcile(ctx, cfg, os.Stdout)
+	default:
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		log.Error("douyin stopped", "err", err)
+		os.Exit(1)
+	}
+}

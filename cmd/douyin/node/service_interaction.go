@@ -1,0 +1,4 @@
+package node
+
+// interactionService is not implemented yet.
+func interactionService() *service { return nil }

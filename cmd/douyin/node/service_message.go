@@ -1,0 +1,4 @@
+package node
+
+// messageService is not implemented yet.
+func messageService() *service { return nil }

@@ -1,0 +1,4 @@
+package node
+
+// videoService is not implemented yet.
+func videoService() *service { return nil }

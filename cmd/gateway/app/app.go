@@ -1,0 +1,83 @@
+// Package app assembles the gateway: Hertz server, middleware and routes.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/cloudwego/hertz/pkg/app"
+	"github.com/cloudwego/hertz/pkg/app/middlewares/server/recovery"
+	"github.com/cloudwego/hertz/pkg/app/server"
+
+	"github.com/douyin-go/douyin/cmd/gateway/handler"
+	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/rpc"
+)
+
+// Gateway is the HTTP front of douyin.
+type Gateway struct {
+	hertz *server.Hertz
+	addr  string
+	log   *slog.Logger
+}
+
+// New builds the gateway listening on cfg.HTTPAddr.
+func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, log *slog.Logger) *Gateway {
+	h := server.New(
+		server.WithHostPorts(cfg.HTTPAddr),
+		server.WithExitWaitTime(2*time.Second),
+		server.WithDisablePrintRoute(true),
+		server.WithMaxRequestBodySize(int(cfg.Upload.MaxBytes)+(1<<20)),
+	)
+	h.Use(recovery.Recovery(recovery.WithRecoveryHandler(func(ctx context.Context, c *app.RequestContext, err any, stack []byte) {
+		log.Error("panic while serving request", "path", string(c.Path()), "panic", err, "stack", string(stack))
+		c.JSON(http.StatusOK, map[string]any{"status_code": errno.ServiceErr.Code, "status_msg": errno.ServiceErr.Msg})
+	})))
+	routes(h, handler.New(clients, a, cfg.Upload.MaxBytes), a)
+	return &Gateway{hertz: h, addr: cfg.HTTPAddr, log: log}
+}
+
+// Run serves until ctx ends, then shuts down gracefully.
+func (g *Gateway) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- g.hertz.Run() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return g.hertz.Shutdown(shutdownCtx)
+	}
+}
+
+// WaitReady blocks until the gateway accepts connections or ctx ends.
+func (g *Gateway) WaitReady(ctx context.Context) error {
+	addr := dialable(g.addr)
+	for {
+		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			_ = conn.Close()
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// dialable turns a listen address such as ":8080" into one to dial.
+func dialable(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		return net.JoinHostPort("127.0.0.1", port)
+	}
+	return listen
+}

@@ -1,0 +1,4 @@
+package app
+
+// messageRoutes registers the message routes (not implemented yet).
+func (r router) messageRoutes() {}

@@ -1,0 +1,49 @@
+// Package consumer keeps the user counters: it applies follow, favorite and
+// publish events to users and drops their cached copies after each commit.
+package consumer
+
+import (
+	"context"
+	"log/slog"
+
+	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/cmd/user/dal"
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
+)
+
+// Group is the consumer group of the user counters.
+const Group = "douyin-user-counters"
+
+// Invalidator drops cached users.
+type Invalidator interface {
+	Invalidate(ctx context.Context, ids ...int64) error
+}
+
+// New builds the user-counter consumer.
+func New(gdb *gorm.DB, users Invalidator, applied *eventbus.Applied, log *slog.Logger) *eventbus.Consumer {
+	var counters dal.Counters
+	forget := func(ctx context.Context, ids ...int64) {
+		if err := users.Invalidate(ctx, ids...); err != nil {
+			log.Warn("invalidate cached users", "ids", ids, "err", err)
+		}
+	}
+	return eventbus.NewConsumer(Group, gdb, applied, log,
+		eventbus.On(events.TopicFollow,
+			func(_ context.Context, tx *gorm.DB, ev events.Followed) error {
+				return counters.AddFollow(tx, ev.FollowerID, ev.FolloweeID, ev.Delta)
+			},
+			func(ctx context.Context, ev events.Followed) { forget(ctx, ev.FollowerID, ev.FolloweeID) }),
+		eventbus.On(events.TopicFavorite,
+			func(_ context.Context, tx *gorm.DB, ev events.Favorited) error {
+				return counters.AddFavorite(tx, ev.UserID, ev.AuthorID, ev.Delta)
+			},
+			func(ctx context.Context, ev events.Favorited) { forget(ctx, ev.UserID, ev.AuthorID) }),
+		eventbus.On(events.TopicPublish,
+			func(_ context.Context, tx *gorm.DB, ev events.Published) error {
+				return counters.AddWork(tx, ev.AuthorID, ev.Delta)
+			},
+			func(ctx context.Context, ev events.Published) { forget(ctx, ev.AuthorID) }),
+	)
+}

@@ -1,0 +1,58 @@
+// Package service holds the user service's use cases, one file each. It
+// depends on small interfaces so each use case is tested without a database.
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/douyin-go/douyin/cmd/user/dal"
+)
+
+// UserStore stores accounts.
+type UserStore interface {
+	Create(ctx context.Context, u *dal.User) error
+	ByUsername(ctx context.Context, name string) (*dal.User, error)
+	ByIDs(ctx context.Context, ids []int64) (map[int64]dal.User, error)
+}
+
+// RelationStore stores follow edges; changes return the ids of the events
+// they wrote.
+type RelationStore interface {
+	Follow(ctx context.Context, follower, followee int64) ([]string, error)
+	Unfollow(ctx context.Context, follower, followee int64) ([]string, error)
+	Following(ctx context.Context, viewer int64, ids []int64) (map[int64]bool, error)
+	FolloweesOf(ctx context.Context, user int64) ([]int64, error)
+	FollowersOf(ctx context.Context, user int64) ([]int64, error)
+	FriendsOf(ctx context.Context, user int64) ([]int64, error)
+}
+
+// EventWaiter waits until consumers applied events.
+type EventWaiter interface {
+	Wait(ctx context.Context, timeout time.Duration, eventIDs []string, groups ...string) bool
+}
+
+// Options are the service's settings.
+type Options struct {
+	// AvatarURL and BackgroundURL are the default profile images.
+	AvatarURL, BackgroundURL string
+	// BcryptCost is the password hashing cost.
+	BcryptCost int
+	// CounterGroups are the consumer groups an action waits for, so counts
+	// read after it returns include it; CounterWait bounds that wait.
+	CounterGroups []string
+	CounterWait   time.Duration
+}
+
+// Service implements the user use cases.
+type Service struct {
+	users     UserStore
+	relations RelationStore
+	applied   EventWaiter
+	opts      Options
+}
+
+// New builds the service.
+func New(users UserStore, relations RelationStore, applied EventWaiter, opts Options) *Service {
+	return &Service{users: users, relations: relations, applied: applied, opts: opts}
+}

@@ -1,0 +1,22 @@
+package eventbus
+
+import (
+	"context"
+	"log/slog"
+
+	"gorm.io/gorm"
+)
+
+// RunRelay relays outbox to the brokers until ctx ends.
+func RunRelay(ctx context.Context, db *gorm.DB, outbox *Outbox, brokers []string, log *slog.Logger) {
+	writer := NewWriter(brokers)
+	defer writer.Close()
+	NewRelay(db, outbox, writer, log).Run(ctx)
+}
+
+// RunConsumer consumes the brokers with c until ctx ends.
+func RunConsumer(ctx context.Context, c *Consumer, brokers []string) {
+	reader := NewReader(brokers, c.Group(), c.Topics())
+	defer reader.Close()
+	c.Run(ctx, reader)
+}

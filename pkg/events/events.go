@@ -1,0 +1,62 @@
+// Package events defines every event douyin publishes: one topic each, a
+// typed payload, and a key that keeps one entity's events in order.
+// Adding an event type is a struct with Topic and Key here, a Transact
+// emit at the writer, and an eventbus.On route at each consumer.
+package events
+
+import "strconv"
+
+// Topics.
+const (
+	TopicFollow   = "douyin.follow"
+	TopicFavorite = "douyin.favorite"
+	TopicComment  = "douyin.comment"
+	TopicPublish  = "douyin.publish"
+)
+
+// Topics lists every topic, for creating them up front.
+func Topics() []string {
+	return []string{TopicFollow, TopicFavorite, TopicComment, TopicPublish}
+}
+
+// Followed: FollowerID started (Delta +1) or stopped (Delta -1) following
+// FolloweeID.
+type Followed struct {
+	FollowerID int64 `json:"follower_id"`
+	FolloweeID int64 `json:"followee_id"`
+	Delta      int64 `json:"delta"`
+}
+
+func (Followed) Topic() string { return TopicFollow }
+func (e Followed) Key() string { return strconv.FormatInt(e.FolloweeID, 10) }
+
+// Favorited: UserID liked (+1) or unliked (-1) VideoID of AuthorID.
+type Favorited struct {
+	UserID   int64 `json:"user_id"`
+	VideoID  int64 `json:"video_id"`
+	AuthorID int64 `json:"author_id"`
+	Delta    int64 `json:"delta"`
+}
+
+func (Favorited) Topic() string { return TopicFavorite }
+func (e Favorited) Key() string { return strconv.FormatInt(e.VideoID, 10) }
+
+// Commented: a comment on VideoID was posted (+1) or deleted (-1).
+type Commented struct {
+	VideoID   int64 `json:"video_id"`
+	CommentID int64 `json:"comment_id"`
+	Delta     int64 `json:"delta"`
+}
+
+func (Commented) Topic() string { return TopicComment }
+func (e Commented) Key() string { return strconv.FormatInt(e.VideoID, 10) }
+
+// Published: AuthorID published VideoID.
+type Published struct {
+	AuthorID int64 `json:"author_id"`
+	VideoID  int64 `json:"video_id"`
+	Delta    int64 `json:"delta"`
+}
+
+func (Published) Topic() string { return TopicPublish }
+func (e Published) Key() string { return strconv.FormatInt(e.AuthorID, 10) }

@@ -1,0 +1,64 @@
+// Package reconcile recomputes stored counters from the rows they count and
+// fixes any that drifted. It is a repair tool: run it while writes are
+// quiet, because an event still in flight would be counted twice.
+package reconcile
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// Counter names a counter column and the query that recomputes it: Source
+// selects (id, n) for every id that has a non-zero count.
+type Counter struct {
+	Table  string
+	Column string
+	Source string
+}
+
+// Drift is one counter that was wrong and has been fixed.
+type Drift struct {
+	Table  string
+	Column string
+	ID     int64
+	Was    int64
+	Now    int64
+}
+
+func (d Drift) String() string {
+	return fmt.Sprintf("%s.%s id=%d: %d -> %d", d.Table, d.Column, d.ID, d.Was, d.Now)
+}
+
+// Run fixes every counter and returns what it changed.
+func Run(ctx context.Context, db *gorm.DB, counters ...Counter) ([]Drift, error) {
+	var all []Drift
+	for _, c := range counters {
+		drifts, err := fix(ctx, db, c)
+		if err != nil {
+			return all, fmt.Errorf("reconcile %s.%s: %w", c.Table, c.Column, err)
+		}
+		all = append(all, drifts...)
+	}
+	return all, nil
+}
+
+func fix(ctx context.Context, db *gorm.DB, c Counter) ([]Drift, error) {
+	// Table, column and source are fixed strings from code, never input.
+	query := fmt.Sprintf(
+		"SELECT t.id AS id, t.%[2]s AS was, COALESCE(s.n, 0) AS now FROM %[1]s t LEFT JOIN (%[3]s) s ON s.id = t.id WHERE t.%[2]s <> COALESCE(s.n, 0)",
+		c.Table, c.Column, c.Source)
+	var rows []struct{ ID, Was, Now int64 }
+	if err := db.WithContext(ctx).Raw(query).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	drifts := make([]Drift, 0, len(rows))
+	for _, r := range rows {
+		if err := db.WithContext(ctx).Table(c.Table).Where("id = ?", r.ID).UpdateColumn(c.Column, r.Now).Error; err != nil {
+			return drifts, err
+		}
+		drifts = append(drifts, Drift{Table: c.Table, Column: c.Column, ID: r.ID, Was: r.Was, Now: r.Now})
+	}
+	return drifts, nil
+}

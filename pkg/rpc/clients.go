@@ -1,0 +1,51 @@
+package rpc
+
+import (
+	"fmt"
+
+	"github.com/cloudwego/kitex/client"
+	"github.com/cloudwego/kitex/pkg/discovery"
+
+	"github.com/douyin-go/douyin/kitex_gen/interaction/interactionservice"
+	"github.com/douyin-go/douyin/kitex_gen/message/messageservice"
+	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
+	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
+	"github.com/douyin-go/douyin/pkg/config"
+)
+
+// Clients are Kitex clients of every douyin service. Building them does
+// not connect; each connects on first call.
+type Clients struct {
+	User        userservice.Client
+	Video       videoservice.Client
+	Interaction interactionservice.Client
+	Message     messageservice.Client
+}
+
+// NewClients builds clients from cfg: through resolver when it is not nil,
+// else at the static addresses of cfg.Services.
+func NewClients(cfg config.Config, resolver discovery.Resolver) (*Clients, error) {
+	suite := func(name, addr string) client.Option {
+		return client.WithSuite(ClientSuite{
+			Service: name, HostPorts: []string{addr}, Resolver: resolver,
+			Timeout: cfg.RPC.Timeout, ConnectTimeout: cfg.RPC.ConnectTimeout,
+		})
+	}
+	var (
+		c   Clients
+		err error
+	)
+	if c.User, err = userservice.NewClient(UserService, suite(UserService, cfg.Services.User)); err != nil {
+		return nil, fmt.Errorf("user client: %w", err)
+	}
+	if c.Video, err = videoservice.NewClient(VideoService, suite(VideoService, cfg.Services.Video)); err != nil {
+		return nil, fmt.Errorf("video client: %w", err)
+	}
+	if c.Interaction, err = interactionservice.NewClient(InteractionService, suite(InteractionService, cfg.Services.Interaction)); err != nil {
+		return nil, fmt.Errorf("interaction client: %w", err)
+	}
+	if c.Message, err = messageservice.NewClient(MessageService, suite(MessageService, cfg.Services.Message)); err != nil {
+		return nil, fmt.Errorf("message client: %w", err)
+	}
+	return &c, nil
+}
