@@ -1,17 +1,12 @@
 package node
 
 import (
-	"context"
-
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/infra"
-	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // runner is a built service ready to serve.
-type runner interface {
-	Run(ctx context.Context, suite rpc.ServerSuite) error
-}
+type runner = infra.Runner
 
 // service is one Kitex service of the embedded node.
 type service struct {

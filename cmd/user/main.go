@@ -1,0 +1,15 @@
+// Command user runs the user service on its own (distributed mode).
+package main
+
+import (
+	"github.com/douyin-go/douyin/cmd/user/app"
+	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/rpc"
+)
+
+func main() {
+	infra.ServiceMain(rpc.UserService,
+		func(c config.Config) string { return c.Services.User },
+		func(d *infra.Deps) (infra.Runner, error) { return app.New(d) })
+}
