@@ -60,3 +60,14 @@ type Published struct {
 
 func (Published) Topic() string { return TopicPublish }
 func (e Published) Key() string { return strconv.FormatInt(e.AuthorID, 10) }
+
+// Consumer groups that keep counters. An action waits for the groups that
+// count its events before it returns, so reads right after it see them.
+const (
+	// GroupUserCounters (user service) applies Followed, Favorited and
+	// Published to user counters.
+	GroupUserCounters = "douyin-user-counters"
+	// GroupVideoCounters (video service) applies Favorited and Commented to
+	// video counters.
+	GroupVideoCounters = "douyin-video-counters"
+)

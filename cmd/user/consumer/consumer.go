@@ -14,7 +14,7 @@ import (
 )
 
 // Group is the consumer group of the user counters.
-const Group = "douyin-user-counters"
+const Group = events.GroupUserCounters
 
 // Invalidator drops cached users.
 type Invalidator interface {
