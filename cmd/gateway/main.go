@@ -13,6 +13,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/gateway/app"
 	"github.com/douyin-go/douyin/pkg/auth"
 	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/infra"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -45,6 +46,10 @@ func run(ctx context.Context, configPath string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	store, err := infra.OpenStorage(ctx, cfg)
+	if err != nil {
+		return err
+	}
 	log.Info("serving the API", "listen", cfg.HTTPAddr, "public_url", cfg.PublicBase())
-	return app.New(cfg, clients, tokens, log).Run(ctx)
+	return app.New(cfg, clients, tokens, store, log).Run(ctx)
 }

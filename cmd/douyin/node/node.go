@@ -59,7 +59,11 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(co
 	if err != nil {
 		return err
 	}
-	gw := gateway.New(cfg, clients, tokens, log)
+	store, err := infra.OpenStorage(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	gw := gateway.New(cfg, clients, tokens, store, log)
 
 	g, gctx := errgroup.WithContext(ctx)
 	for i, s := range specs {
@@ -109,6 +113,15 @@ func startInfra(cfg config.Config) (config.Config, func(), error) {
 		}
 		stops = append(stops, k.Close)
 		cfg.KafkaBrokers = k.Brokers()
+	}
+	if cfg.Storage.Endpoint == "" {
+		s3, err := embedded.StartS3(filepath.Join(cfg.DataDir, "objects"))
+		if err != nil {
+			stop()
+			return cfg, func() {}, err
+		}
+		stops = append(stops, s3.Close)
+		cfg.Storage.Endpoint = s3.Endpoint()
 	}
 	return cfg, stop, nil
 }

@@ -1,4 +1,16 @@
 package node
 
-// videoService is not implemented yet.
-func videoService() *service { return nil }
+import (
+	video "github.com/douyin-go/douyin/cmd/video/app"
+	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/rpc"
+)
+
+func videoService() *service {
+	return &service{
+		name:  rpc.VideoService,
+		addr:  func(c config.Config) string { return c.Services.Video },
+		build: func(d *infra.Deps) (runner, error) { return video.New(d) },
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/rpc"
+	"github.com/douyin-go/douyin/pkg/storage"
 )
 
 // Gateway is the HTTP front of douyin.
@@ -27,19 +28,38 @@ type Gateway struct {
 }
 
 // New builds the gateway listening on cfg.HTTPAddr.
-func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, log *slog.Logger) *Gateway {
+func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.Store, log *slog.Logger) *Gateway {
 	h := server.New(
 		server.WithHostPorts(cfg.HTTPAddr),
-		server.WithExitWaitTime(2*time.Second),
+		server.WithExitWaitTime(time.Second),
 		server.WithDisablePrintRoute(true),
-		server.WithMaxRequestBodySize(int(cfg.Upload.MaxBytes)+(1<<20)),
+		// Bodies are streamed so uploads are never held in memory whole;
+		// small bodies still read as usual.
+		server.WithStreamBody(true),
+		server.WithMaxRequestBodySize(maxFormBytes),
 	)
 	h.Use(recovery.Recovery(recovery.WithRecoveryHandler(func(ctx context.Context, c *app.RequestContext, err any, stack []byte) {
 		log.Error("panic while serving request", "path", string(c.Path()), "panic", err, "stack", string(stack))
 		c.JSON(http.StatusOK, map[string]any{"status_code": errno.ServiceErr.Code, "status_msg": errno.ServiceErr.Msg})
 	})))
-	routes(h, handler.New(clients, a, cfg.Upload.MaxBytes), a)
+	h.Use(limitFormBodies(maxFormBytes))
+	routes(h, handler.New(clients, a, store, cfg.Upload.MaxBytes), a)
 	return &Gateway{hertz: h, addr: cfg.HTTPAddr, log: log}
+}
+
+// maxFormBytes bounds the body of every route but publish.
+const maxFormBytes = 1 << 20
+
+// limitFormBodies refuses declared bodies over limit on every route but
+// publish, which streams and enforces its own limit.
+func limitFormBodies(limit int) app.HandlerFunc {
+	return func(ctx context.Context, c *app.RequestContext) {
+		if c.Request.Header.ContentLength() > limit && string(c.Path()) != "/douyin/publish/action/" {
+			c.AbortWithStatusJSON(http.StatusOK, map[string]any{"status_code": errno.ParamErr.Code, "status_msg": "request body is too large"})
+			return
+		}
+		c.Next(ctx)
+	}
 }
 
 // Run serves until ctx ends, then shuts down gracefully.

@@ -21,6 +21,8 @@ type router struct {
 
 func routes(h *server.Hertz, hd *handler.Handler, a *auth.Auth) {
 	h.GET("/static/:name", hd.Static)
+	h.GET("/media/*key", hd.Media)
+	h.HEAD("/media/*key", hd.Media)
 	api := h.Group("/douyin")
 	r := router{
 		hd:       hd,

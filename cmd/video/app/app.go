@@ -1,0 +1,84 @@
+// Package app assembles the video service from its parts; the video binary
+// and the embedded all-in-one process both start it from here.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/cloudwego/kitex/server"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/douyin-go/douyin/cmd/video/consumer"
+	"github.com/douyin-go/douyin/cmd/video/dal"
+	"github.com/douyin-go/douyin/cmd/video/handler"
+	"github.com/douyin-go/douyin/cmd/video/service"
+	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/media"
+	"github.com/douyin-go/douyin/pkg/rpc"
+)
+
+// App is a ready-to-run video service.
+type App struct {
+	deps     *infra.Deps
+	outbox   *eventbus.Outbox
+	consumer *eventbus.Consumer
+	handler  *handler.Handler
+}
+
+// New migrates the video tables and wires the service.
+func New(deps *infra.Deps) (*App, error) {
+	prober, err := media.NewProber()
+	if err != nil {
+		return nil, err
+	}
+	objects, err := infra.OpenStorage(context.Background(), deps.Config)
+	if err != nil {
+		return nil, err
+	}
+	clients, err := rpc.NewClients(deps.Config, nil)
+	if err != nil {
+		return nil, err
+	}
+	outbox := eventbus.NewOutbox("video_outbox")
+	videos := dal.NewVideos(deps.DB, outbox, deps.Cache)
+	applied := eventbus.NewApplied(deps.Cache)
+	cons := consumer.New(deps.DB, videos, applied, deps.Log)
+	for _, migrate := range []func() error{
+		func() error { return dal.Migrate(deps.DB) },
+		func() error { return outbox.Migrate(deps.DB) },
+		func() error { return cons.Migrate(deps.DB) },
+	} {
+		if err := migrate(); err != nil {
+			return nil, err
+		}
+	}
+	svc := service.New(service.Deps{
+		Videos:    videos,
+		Objects:   objects,
+		Prober:    prober,
+		Users:     rpc.Users{Client: clients.User},
+		Favorites: rpc.Favorites{Client: clients.Interaction},
+		Applied:   applied,
+	}, service.Options{
+		MediaBaseURL:  deps.Config.PublicBase() + "/media/",
+		FeedSize:      30,
+		CounterGroups: []string{events.GroupUserCounters},
+		CounterWait:   3 * time.Second,
+	})
+	return &App{deps: deps, outbox: outbox, consumer: cons, handler: handler.New(svc)}, nil
+}
+
+// Run serves RPCs, relays the outbox and consumes counter events until ctx ends.
+func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
+	svr := videoservice.NewServer(a.handler, server.WithSuite(suite))
+	g, ctx := errgroup.WithContext(ctx)
+	brokers := a.deps.Config.KafkaBrokers
+	g.Go(func() error { eventbus.RunRelay(ctx, a.deps.DB, a.outbox, brokers, a.deps.Log); return nil })
+	g.Go(func() error { eventbus.RunConsumer(ctx, a.consumer, brokers); return nil })
+	g.Go(func() error { return rpc.Serve(ctx, svr) })
+	return g.Wait()
+}

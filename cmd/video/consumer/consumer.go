@@ -1,0 +1,41 @@
+// Package consumer keeps the video counters: it applies favorite and
+// comment events to videos and drops their cached copies after each commit.
+package consumer
+
+import (
+	"context"
+	"log/slog"
+
+	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/cmd/video/dal"
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
+)
+
+// Invalidator drops cached videos.
+type Invalidator interface {
+	Invalidate(ctx context.Context, ids ...int64) error
+}
+
+// New builds the video-counter consumer.
+func New(gdb *gorm.DB, videos Invalidator, applied *eventbus.Applied, log *slog.Logger) *eventbus.Consumer {
+	var counters dal.Counters
+	forget := func(ctx context.Context, id int64) {
+		if err := videos.Invalidate(ctx, id); err != nil {
+			log.Warn("invalidate cached video", "id", id, "err", err)
+		}
+	}
+	return eventbus.NewConsumer(events.GroupVideoCounters, gdb, applied, log,
+		eventbus.On(events.TopicFavorite,
+			func(_ context.Context, tx *gorm.DB, ev events.Favorited) error {
+				return counters.AddFavorite(tx, ev.VideoID, ev.Delta)
+			},
+			func(ctx context.Context, ev events.Favorited) { forget(ctx, ev.VideoID) }),
+		eventbus.On(events.TopicComment,
+			func(_ context.Context, tx *gorm.DB, ev events.Commented) error {
+				return counters.AddComment(tx, ev.VideoID, ev.Delta)
+			},
+			func(ctx context.Context, ev events.Commented) { forget(ctx, ev.VideoID) }),
+	)
+}

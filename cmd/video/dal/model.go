@@ -1,0 +1,24 @@
+// Package dal is the video service's data access: video rows and their
+// counters, in tables only this service touches.
+package dal
+
+import "gorm.io/gorm"
+
+// Video is a published video. PublishedAt (ms since the epoch) is unique,
+// so feed paging by "strictly before next_time" never skips a video that
+// shares a millisecond with the last one of a page.
+type Video struct {
+	ID            int64  `gorm:"primaryKey;autoIncrement" json:"id"`
+	AuthorID      int64  `gorm:"not null;index:idx_videos_author_published,priority:1" json:"author_id"`
+	Title         string `gorm:"size:400;not null" json:"title"`
+	PlayKey       string `gorm:"size:255;not null" json:"play_key"`
+	CoverKey      string `gorm:"size:255;not null" json:"cover_key"`
+	FavoriteCount int64  `gorm:"not null;default:0" json:"favorite_count"`
+	CommentCount  int64  `gorm:"not null;default:0" json:"comment_count"`
+	PublishedAt   int64  `gorm:"not null;uniqueIndex:uk_videos_published;index:idx_videos_author_published,priority:2" json:"published_at"`
+}
+
+// Migrate creates the video service's tables.
+func Migrate(db *gorm.DB) error {
+	return db.AutoMigrate(&Video{})
+}

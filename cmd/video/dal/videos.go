@@ -1,0 +1,95 @@
+package dal
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/pkg/cache"
+	"github.com/douyin-go/douyin/pkg/db"
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
+)
+
+// Videos stores video rows; reads by id go through a generation-checked cache.
+type Videos struct {
+	db     *gorm.DB
+	outbox *eventbus.Outbox
+	cache  *cache.Entities[Video]
+	now    func() time.Time
+}
+
+// NewVideos stores videos in gdb with events in outbox, caching rows in store.
+func NewVideos(gdb *gorm.DB, outbox *eventbus.Outbox, store *cache.Store) *Videos {
+	return &Videos{db: gdb, outbox: outbox, cache: cache.NewEntities[Video](store, "video", 10*time.Minute), now: time.Now}
+}
+
+// Create inserts v with a unique publish time and its Published event in
+// one transaction; it sets v.ID and v.PublishedAt and returns the event ids.
+func (s *Videos) Create(ctx context.Context, v *Video) ([]string, error) {
+	at := s.now().UnixMilli()
+	for attempt := 0; ; attempt++ {
+		v.ID, v.PublishedAt = 0, at
+		ids, err := s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+			if err := tx.Create(v).Error; err != nil {
+				return err
+			}
+			return emit(events.Published{AuthorID: v.AuthorID, VideoID: v.ID, Delta: 1})
+		})
+		// Another video took this millisecond: take the next one.
+		if db.IsDuplicate(err) && attempt < 1000 {
+			at++
+			continue
+		}
+		return ids, err
+	}
+}
+
+// ByIDs returns the videos found among ids, keyed by id.
+func (s *Videos) ByIDs(ctx context.Context, ids []int64) (map[int64]Video, error) {
+	lookup := s.cache.Get(ctx, ids)
+	out := lookup.Found
+	if len(lookup.Missed) == 0 {
+		return out, nil
+	}
+	var rows []Video
+	if err := s.db.WithContext(ctx).Where("id IN ?", lookup.Missed).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	fresh := make(map[int64]Video, len(rows))
+	for _, v := range rows {
+		fresh[v.ID] = v
+		out[v.ID] = v
+	}
+	s.cache.Fill(ctx, lookup, fresh)
+	return out, nil
+}
+
+// Stamp is a video id with its publish time.
+type Stamp struct {
+	ID          int64
+	PublishedAt int64
+}
+
+// Before lists at most limit videos published strictly before ms, newest
+// first (a range scan of uk_videos_published).
+func (s *Videos) Before(ctx context.Context, ms int64, limit int) ([]Stamp, error) {
+	var stamps []Stamp
+	err := s.db.WithContext(ctx).Model(&Video{}).Select("id", "published_at").
+		Where("published_at < ?", ms).Order("published_at DESC").Limit(limit).Scan(&stamps).Error
+	return stamps, err
+}
+
+// ByAuthor lists the ids of author's videos, newest first.
+func (s *Videos) ByAuthor(ctx context.Context, author int64) ([]int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&Video{}).Where("author_id = ?", author).
+		Order("published_at DESC").Pluck("id", &ids).Error
+	return ids, err
+}
+
+// Invalidate drops cached copies of ids after their rows changed.
+func (s *Videos) Invalidate(ctx context.Context, ids ...int64) error {
+	return s.cache.Invalidate(ctx, ids...)
+}

@@ -1,0 +1,46 @@
+package service
+
+import (
+	"context"
+
+	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/errno"
+)
+
+// PublishList returns user's videos as viewer sees them, newest first.
+func (s *Service) PublishList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
+	if user <= 0 {
+		return nil, errno.ParamErr.WithMessage("user_id must be a positive integer")
+	}
+	found, err := s.users.MGetUsers(ctx, viewer, []int64{user})
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := found[user]; !ok {
+		return nil, errno.UserNotExist
+	}
+	ids, err := s.videos.ByAuthor(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	return s.assemble(ctx, viewer, ids)
+}
+
+// MGetVideos returns the videos found among ids as viewer sees them, in
+// the order of ids.
+func (s *Service) MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
+	return s.assemble(ctx, viewer, ids)
+}
+
+// VideoAuthors maps each known video id to its author id.
+func (s *Service) VideoAuthors(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	rows, err := s.videos.ByIDs(ctx, uniquePositive(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int64, len(rows))
+	for id, v := range rows {
+		out[id] = v.AuthorID
+	}
+	return out, nil
+}

@@ -1,0 +1,75 @@
+package service
+
+import (
+	"context"
+
+	"github.com/douyin-go/douyin/cmd/video/dal"
+	"github.com/douyin-go/douyin/kitex_gen/base"
+)
+
+// assemble turns ids into Videos as viewer sees them, in the order of ids,
+// with one batch read of rows, one of authors and one of is_favorite,
+// however many ids there are. Unknown ids are left out.
+func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
+	ids = uniquePositive(ids)
+	if len(ids) == 0 {
+		return []*base.Video{}, nil
+	}
+	rows, err := s.videos.ByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	authorIDs := make([]int64, 0, len(rows))
+	for _, v := range rows {
+		authorIDs = append(authorIDs, v.AuthorID)
+	}
+	authors, err := s.users.MGetUsers(ctx, viewer, authorIDs)
+	if err != nil {
+		return nil, err
+	}
+	liked := map[int64]bool{}
+	if viewer != 0 {
+		if liked, err = s.favorites.MIsFavorite(ctx, viewer, ids); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*base.Video, 0, len(ids))
+	for _, id := range ids {
+		v, ok := rows[id]
+		if !ok {
+			continue
+		}
+		out = append(out, s.pack(v, authors[v.AuthorID], liked[id]))
+	}
+	return out, nil
+}
+
+func (s *Service) pack(v dal.Video, author *base.User, liked bool) *base.Video {
+	if author == nil {
+		// An author's profile missing (split databases out of sync) must
+		// not hide the video; show the id alone.
+		author = &base.User{Id: v.AuthorID}
+	}
+	return &base.Video{
+		Id:            v.ID,
+		Author:        author,
+		PlayUrl:       s.opts.MediaBaseURL + v.PlayKey,
+		CoverUrl:      s.opts.MediaBaseURL + v.CoverKey,
+		FavoriteCount: v.FavoriteCount,
+		CommentCount:  v.CommentCount,
+		IsFavorite:    liked,
+		Title:         v.Title,
+	}
+}
+
+func uniquePositive(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if id > 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

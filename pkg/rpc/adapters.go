@@ -1,0 +1,71 @@
+package rpc
+
+import (
+	"context"
+
+	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/kitex_gen/interaction"
+	"github.com/douyin-go/douyin/kitex_gen/interaction/interactionservice"
+	"github.com/douyin-go/douyin/kitex_gen/user"
+	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
+	"github.com/douyin-go/douyin/kitex_gen/video"
+	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
+)
+
+// The adapters below give services the batch reads they need from other
+// services as plain Go calls, with RPC and business errors folded into one
+// error by Result.
+
+// Users reads users from the user service.
+type Users struct{ Client userservice.Client }
+
+// MGetUsers returns the users found among ids as viewer sees them.
+func (u Users) MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error) {
+	if len(ids) == 0 {
+		return map[int64]*base.User{}, nil
+	}
+	resp, err := u.Client.MGetUsers(ctx, &user.MGetUsersRequest{ViewerId: viewer, UserIds: ids})
+	if err := Result(err, resp.GetBaseResp()); err != nil {
+		return nil, err
+	}
+	return resp.Users, nil
+}
+
+// Favorites reads likes from the interaction service.
+type Favorites struct{ Client interactionservice.Client }
+
+// MIsFavorite answers which of videoIDs user likes.
+func (f Favorites) MIsFavorite(ctx context.Context, userID int64, videoIDs []int64) (map[int64]bool, error) {
+	if userID == 0 || len(videoIDs) == 0 {
+		return map[int64]bool{}, nil
+	}
+	resp, err := f.Client.MIsFavorite(ctx, &interaction.MIsFavoriteRequest{UserId: userID, VideoIds: videoIDs})
+	if err := Result(err, resp.GetBaseResp()); err != nil {
+		return nil, err
+	}
+	return resp.IsFavorite, nil
+}
+
+// Videos reads videos from the video service.
+type Videos struct{ Client videoservice.Client }
+
+// VideoAuthors maps each known video id to its author id.
+func (v Videos) VideoAuthors(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	resp, err := v.Client.VideoAuthors(ctx, &video.VideoAuthorsRequest{VideoIds: ids})
+	if err := Result(err, resp.GetBaseResp()); err != nil {
+		return nil, err
+	}
+	return resp.AuthorIds, nil
+}
+
+// MGetVideos returns the videos found among ids as viewer sees them, in order.
+func (v Videos) MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
+	if len(ids) == 0 {
+		return []*base.Video{}, nil
+	}
+	resp, err := v.Client.MGetVideos(ctx, &video.MGetVideosRequest{ViewerId: viewer, VideoIds: ids})
+	if err := Result(err, resp.GetBaseResp()); err != nil {
+		return nil, err
+	}
+	return resp.Videos, nil
+}
