@@ -37,6 +37,12 @@ type Config struct {
 	KafkaPartitions int `yaml:"kafka_partitions" env:"KAFKA_PARTITIONS"`
 	// EtcdEndpoints turns on service discovery; empty means static addresses.
 	EtcdEndpoints []string `yaml:"etcd_endpoints" env:"ETCD_ENDPOINTS" envSeparator:","`
+	// AdvertiseHost is the host a service registers in etcd; empty means
+	// the host of its listen address, or this machine's address if that is
+	// unspecified (0.0.0.0).
+	AdvertiseHost string `yaml:"advertise_host" env:"ADVERTISE_HOST"`
+	// AdminAddr serves /healthz, /readyz and /metrics; empty turns it off.
+	AdminAddr string `yaml:"admin_addr" env:"ADMIN_ADDR"`
 
 	JWT      JWT      `yaml:"jwt" envPrefix:"JWT_"`
 	Services Services `yaml:"services" envPrefix:"SVC_"`
