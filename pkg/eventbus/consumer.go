@@ -189,6 +189,8 @@ func (c *Consumer) Run(ctx context.Context, reader Fetcher) {
 }
 
 func (c *Consumer) applyWithRetry(ctx context.Context, msg kafka.Message) {
+	ctx, span := startConsumeSpan(ctx, c.group, &msg)
+	defer span.End()
 	id := eventID(msg)
 	backoff := 20 * time.Millisecond
 	for {

@@ -30,6 +30,7 @@ type outboxRecord struct {
 	Topic     string    `gorm:"size:128;not null"`
 	Key       string    `gorm:"size:64;not null"`
 	Payload   []byte    `gorm:"not null"`
+	Trace     []byte    // W3C trace context of the request that wrote it
 	CreatedAt time.Time `gorm:"not null"`
 }
 
@@ -90,7 +91,8 @@ func (o *Outbox) add(tx *gorm.DB, ev Event) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	rec := outboxRecord{EventID: id.String(), Topic: ev.Topic(), Key: ev.Key(), Payload: payload, CreatedAt: time.Now().UTC()}
+	rec := outboxRecord{EventID: id.String(), Topic: ev.Topic(), Key: ev.Key(), Payload: payload,
+		Trace: captureTrace(tx.Statement.Context), CreatedAt: time.Now().UTC()}
 	if err := tx.Table(o.table).Create(&rec).Error; err != nil {
 		return "", fmt.Errorf("write outbox: %w", err)
 	}

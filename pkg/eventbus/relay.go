@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
 )
 
@@ -89,6 +91,7 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 	}
 	msgs := make([]kafka.Message, len(recs))
 	seqs := make([]int64, len(recs))
+	spans := make([]trace.Span, len(recs))
 	for i, rec := range recs {
 		msgs[i] = kafka.Message{
 			Topic:   rec.Topic,
@@ -96,9 +99,17 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 			Value:   rec.Payload,
 			Headers: []kafka.Header{{Key: HeaderEventID, Value: []byte(rec.EventID)}},
 		}
+		spans[i] = startPublishSpan(rec.Trace, &msgs[i])
 		seqs[i] = rec.Seq
 	}
-	if err := r.publisher.WriteMessages(ctx, msgs...); err != nil {
+	err := r.publisher.WriteMessages(ctx, msgs...)
+	for _, span := range spans {
+		if err != nil {
+			span.SetStatus(codes.Error, err.Error())
+		}
+		span.End()
+	}
+	if err != nil {
 		return 0, fmt.Errorf("publish %d events: %w", len(msgs), err)
 	}
 	if err := r.db.WithContext(ctx).Table(r.outbox.table).Where("seq IN ?", seqs).Delete(&outboxRecord{}).Error; err != nil {

@@ -5,18 +5,25 @@ package rpc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"time"
 
 	"github.com/cloudwego/kitex/client"
+	"github.com/cloudwego/kitex/pkg/circuitbreak"
 	"github.com/cloudwego/kitex/pkg/discovery"
+	"github.com/cloudwego/kitex/pkg/kerrors"
 	"github.com/cloudwego/kitex/pkg/registry"
+	"github.com/cloudwego/kitex/pkg/retry"
 	"github.com/cloudwego/kitex/pkg/rpcinfo"
 	"github.com/cloudwego/kitex/server"
+	"github.com/kitex-contrib/obs-opentelemetry/tracing"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/metrics"
 )
 
 // Service names, used for registry entries and client destinations.
@@ -33,21 +40,34 @@ type ServerSuite struct {
 	Name     string
 	Addr     string
 	Registry registry.Registry
+	// AdvertiseHost is the host registered for this instance; empty lets
+	// the registry pick this machine's address.
+	AdvertiseHost string
 	// ExitWait bounds graceful shutdown.
 	ExitWait time.Duration
+	// Metrics records every RPC (nil records nothing).
+	Metrics *metrics.Metrics
 }
 
-// Options implements server.Suite.
+// Options implements server.Suite: tracing, metrics, the listen address
+// and, with service discovery, registration.
 func (s ServerSuite) Options() []server.Option {
 	opts := []server.Option{
 		server.WithServerBasicInfo(&rpcinfo.EndpointBasicInfo{ServiceName: s.Name}),
 		server.WithExitWaitTime(s.exitWait()),
+		server.WithSuite(tracing.NewServerSuite()),
+		server.WithMiddleware(s.Metrics.KitexServer(s.Name)),
 	}
-	if addr, err := net.ResolveTCPAddr("tcp", s.Addr); err == nil {
+	addr, err := net.ResolveTCPAddr("tcp", s.Addr)
+	if err == nil {
 		opts = append(opts, server.WithServiceAddr(addr))
 	}
 	if s.Registry != nil {
 		opts = append(opts, server.WithRegistry(s.Registry))
+		if s.AdvertiseHost != "" && addr != nil {
+			advertised, _ := net.ResolveTCPAddr("tcp", net.JoinHostPort(s.AdvertiseHost, strconv.Itoa(addr.Port)))
+			opts = append(opts, server.WithRegistryInfo(&registry.Info{ServiceName: s.Name, Addr: advertised, Weight: discovery.DefaultWeight}))
+		}
 	}
 	return opts
 }
@@ -68,13 +88,18 @@ func (s ServerSuite) Validate() error {
 }
 
 // ClientSuite configures a Kitex client of one service: resolved through
-// Resolver when service discovery is on, else at the static HostPorts.
+// Resolver when service discovery is on, else at the static HostPorts;
+// with tracing, timeouts, a circuit breaker per service and per instance,
+// retries of reads on any failure and of writes only when no connection
+// could be made (so nothing was sent).
 type ClientSuite struct {
 	Service        string
 	HostPorts      []string
 	Resolver       discovery.Resolver
 	Timeout        time.Duration
 	ConnectTimeout time.Duration
+	// ReadMethods are the idempotent methods that may be retried on any error.
+	ReadMethods []string
 }
 
 // Options implements client.Suite.
@@ -83,6 +108,16 @@ func (s ClientSuite) Options() []client.Option {
 		client.WithClientBasicInfo(&rpcinfo.EndpointBasicInfo{ServiceName: "douyin.client"}),
 		client.WithRPCTimeout(s.Timeout),
 		client.WithConnectTimeout(s.ConnectTimeout),
+		client.WithSuite(tracing.NewClientSuite()),
+		client.WithCircuitBreaker(circuitbreak.NewCBSuite(circuitbreak.RPCInfo2Key)),
+		client.WithFailureRetry(writeRetry()),
+	}
+	if len(s.ReadMethods) > 0 {
+		policies := make(map[string]retry.Policy, len(s.ReadMethods))
+		for _, m := range s.ReadMethods {
+			policies[m] = retry.BuildFailurePolicy(readRetry())
+		}
+		opts = append(opts, client.WithRetryMethodPolicies(policies))
 	}
 	if s.Resolver != nil {
 		opts = append(opts, client.WithResolver(s.Resolver))
@@ -90,6 +125,24 @@ func (s ClientSuite) Options() []client.Option {
 		opts = append(opts, client.WithHostPorts(s.HostPorts...))
 	}
 	return opts
+}
+
+// readRetry retries idempotent reads on any RPC failure, twice at most.
+func readRetry() *retry.FailurePolicy {
+	p := retry.NewFailurePolicyWithResultRetry(retry.AllErrorRetry())
+	p.WithMaxRetryTimes(2)
+	return p
+}
+
+// writeRetry retries writes only when the connection could not be made.
+func writeRetry() *retry.FailurePolicy {
+	p := retry.NewFailurePolicyWithResultRetry(&retry.ShouldResultRetry{
+		ErrorRetryWithCtx: func(_ context.Context, err error, _ rpcinfo.RPCInfo) bool {
+			return errors.Is(err, kerrors.ErrGetConnection)
+		},
+	})
+	p.WithMaxRetryTimes(2)
+	return p
 }
 
 // Serve runs svr until ctx ends, then stops it gracefully (deregistering
