@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/redis/go-redis/extra/redisotel/v9"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -20,8 +21,11 @@ type Store struct {
 }
 
 // New connects to the Redis at addr.
+// Every command is a span of the request's trace.
 func New(addr, password, prefix string) *Store {
-	return &Store{RDB: redis.NewClient(&redis.Options{Addr: addr, Password: password}), Prefix: prefix}
+	rdb := redis.NewClient(&redis.Options{Addr: addr, Password: password})
+	_ = redisotel.InstrumentTracing(rdb)
+	return &Store{RDB: rdb, Prefix: prefix}
 }
 
 // Key joins parts under the store's prefix.

@@ -15,6 +15,7 @@ import (
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/opentelemetry/tracing"
 )
 
 // Open connects to MySQL when mysqlDSN is set, else to SQLite at
@@ -52,6 +53,9 @@ func openMySQL(dsn string, gcfg *gorm.Config) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open mysql: %w", err)
 	}
+	if err := instrument(gdb); err != nil {
+		return nil, err
+	}
 	sqlDB, err := gdb.DB()
 	if err != nil {
 		return nil, err
@@ -73,12 +77,20 @@ func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	if err := instrument(gdb); err != nil {
+		return nil, err
+	}
 	sqlDB, err := gdb.DB()
 	if err != nil {
 		return nil, err
 	}
 	sqlDB.SetMaxOpenConns(8)
 	return gdb, nil
+}
+
+// instrument makes every query a span of the request's trace.
+func instrument(gdb *gorm.DB) error {
+	return gdb.Use(tracing.NewPlugin(tracing.WithoutMetrics(), tracing.WithoutQueryVariables()))
 }
 
 // IsDuplicate reports whether err is a unique-key violation, on MySQL or SQLite.

@@ -41,3 +41,23 @@ func EnsureTopics(ctx context.Context, brokers []string, partitions int, topics 
 	}
 	return nil
 }
+
+// Ping reports whether any broker accepts a connection and answers.
+func Ping(ctx context.Context, brokers []string) error {
+	var d kafka.Dialer
+	var last error = errors.New("no kafka brokers configured")
+	for _, b := range brokers {
+		conn, err := d.DialContext(ctx, "tcp", b)
+		if err != nil {
+			last = err
+			continue
+		}
+		_, err = conn.Brokers()
+		_ = conn.Close()
+		if err == nil {
+			return nil
+		}
+		last = err
+	}
+	return last
+}

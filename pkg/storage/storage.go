@@ -241,3 +241,15 @@ func wrap(op, key string, err error) error {
 	}
 	return fmt.Errorf("storage: %s %s: %w", op, key, err)
 }
+
+// Ping reports whether the store answers and the bucket exists.
+func (s *MinioStore) Ping(ctx context.Context) error {
+	ok, err := s.client.BucketExists(ctx, s.bucket)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("bucket %s does not exist", s.bucket)
+	}
+	return nil
+}

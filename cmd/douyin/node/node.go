@@ -14,12 +14,13 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	gateway "github.com/douyin-go/douyin/cmd/gateway/app"
+	"github.com/douyin-go/douyin/pkg/admin"
 	"github.com/douyin-go/douyin/pkg/auth"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/embedded"
 	"github.com/douyin-go/douyin/pkg/events"
 	"github.com/douyin-go/douyin/pkg/infra"
-	"github.com/douyin-go/douyin/pkg/rpc"
+	"github.com/douyin-go/douyin/pkg/metrics"
 )
 
 // Run starts everything and serves until ctx ends; ready (may be nil) is
@@ -36,6 +37,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(co
 		return err
 	}
 	defer deps.Close()
+	deps.Metrics = metrics.New()
 
 	// Services are built one after another: each migrates its own tables.
 	built := make([]runner, 0, 4)
@@ -47,7 +49,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(co
 		}
 		built = append(built, r)
 	}
-	clients, err := rpc.NewClients(cfg, nil)
+	clients, err := deps.Clients()
 	if err != nil {
 		return err
 	}
@@ -63,13 +65,16 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(co
 	if err != nil {
 		return err
 	}
-	gw := gateway.New(cfg, clients, tokens, store, log)
+	gw := gateway.New(cfg, clients, tokens, store, deps.Metrics, log)
 
 	g, gctx := errgroup.WithContext(ctx)
 	for i, s := range specs {
-		r, ss := built[i], rpc.ServerSuite{Name: s.name, Addr: s.addr(cfg)}
+		r, ss := built[i], deps.ServerSuite(s.name, s.addr(cfg))
 		g.Go(func() error { return r.Run(gctx, ss) })
 	}
+	checks := deps.Checks()
+	checks["object_store"] = store.Ping
+	g.Go(func() error { return admin.Serve(gctx, cfg.AdminAddr, deps.Metrics, checks) })
 	g.Go(func() error { return gw.Run(gctx) })
 	g.Go(func() error {
 		if err := gw.WaitReady(gctx); err != nil {

@@ -11,11 +11,13 @@ import (
 	"github.com/cloudwego/hertz/pkg/app"
 	"github.com/cloudwego/hertz/pkg/app/middlewares/server/recovery"
 	"github.com/cloudwego/hertz/pkg/app/server"
+	hertztracing "github.com/hertz-contrib/obs-opentelemetry/tracing"
 
 	"github.com/douyin-go/douyin/cmd/gateway/handler"
 	"github.com/douyin-go/douyin/pkg/auth"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/metrics"
 	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/storage"
 )
@@ -28,8 +30,10 @@ type Gateway struct {
 }
 
 // New builds the gateway listening on cfg.HTTPAddr.
-func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.Store, log *slog.Logger) *Gateway {
+func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.Store, m *metrics.Metrics, log *slog.Logger) *Gateway {
+	tracer, traceCfg := hertztracing.NewServerTracer()
 	h := server.New(
+		tracer,
 		server.WithHostPorts(cfg.HTTPAddr),
 		server.WithExitWaitTime(time.Second),
 		server.WithDisablePrintRoute(true),
@@ -42,7 +46,7 @@ func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.St
 		log.Error("panic while serving request", "path", string(c.Path()), "panic", err, "stack", string(stack))
 		c.JSON(http.StatusOK, map[string]any{"status_code": errno.ServiceErr.Code, "status_msg": errno.ServiceErr.Msg})
 	})))
-	h.Use(limitFormBodies(maxFormBytes))
+	h.Use(hertztracing.ServerMiddleware(traceCfg), m.Hertz(), limitFormBodies(maxFormBytes))
 	routes(h, handler.New(clients, a, store, cfg.Upload.MaxBytes), a)
 	return &Gateway{hertz: h, addr: cfg.HTTPAddr, log: log}
 }
