@@ -66,7 +66,9 @@ func run(ctx context.Context, configPath string, log *slog.Logger) error {
 	gw := app.New(cfg, clients, tokens, store, m, log)
 	log.Info("serving the API", "listen", cfg.HTTPAddr, "public_url", cfg.PublicBase(), "admin", cfg.AdminAddr)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return admin.Serve(gctx, cfg.AdminAddr, m, map[string]admin.Check{"object_store": store.Ping}) })
+	g.Go(func() error {
+		return admin.Serve(gctx, cfg.AdminAddr, m, map[string]admin.Check{"object_store": store.Ping})
+	})
 	g.Go(func() error { return gw.Run(gctx) })
 	return g.Wait()
 }
