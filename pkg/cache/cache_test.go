@@ -197,6 +197,10 @@ func TestCachedValuesExpire(t *testing.T) {
 	if err := e.Invalidate(ctx, 5); err != nil {
 		t.Fatal(err)
 	}
+	// The invalidated copy is dropped, not merely ignored.
+	if n, err := store.RDB.Exists(ctx, store.Key("profile", "5")).Result(); err != nil || n != 0 {
+		t.Fatalf("value still stored after Invalidate (exists=%d, err %v)", n, err)
+	}
 	genTTL, err := store.RDB.TTL(ctx, store.Key("profile", "gen", "5")).Result()
 	if err != nil || genTTL <= time.Minute {
 		t.Fatalf("generation TTL %v (err %v), want longer than the value TTL", genTTL, err)

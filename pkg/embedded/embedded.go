@@ -36,11 +36,16 @@ type Kafka struct{ cluster *kfake.Cluster }
 
 // StartKafka listens on a free loopback port; dataDir "" keeps everything in memory.
 func StartKafka(dataDir string, topics ...string) (*Kafka, error) {
+	return StartKafkaAt("127.0.0.1:0", dataDir, topics...)
+}
+
+// StartKafkaAt is StartKafka listening on addr.
+func StartKafkaAt(addr, dataDir string, topics ...string) (*Kafka, error) {
 	opts := []kfake.Opt{
 		kfake.NumBrokers(1),
 		kfake.AllowAutoTopicCreation(),
 		kfake.ListenFn(func(network, _ string) (net.Listener, error) {
-			return net.Listen(network, "127.0.0.1:0")
+			return net.Listen(network, addr)
 		}),
 	}
 	if dataDir != "" {

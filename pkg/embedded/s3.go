@@ -28,7 +28,10 @@ type S3 struct {
 
 // StartS3 serves the objects under dir (created if missing) on a free
 // loopback port. Buckets live in dir/buckets, metadata in dir/metadata.
-func StartS3(dir string) (*S3, error) {
+func StartS3(dir string) (*S3, error) { return StartS3At("127.0.0.1:0", dir) }
+
+// StartS3At is StartS3 listening on addr.
+func StartS3At(addr, dir string) (*S3, error) {
 	// BasePathFs confines the backend to dir; s3afero refuses a bare OsFs
 	// because it would otherwise treat "/" as its root.
 	abs, err := filepath.Abs(dir)
@@ -42,7 +45,7 @@ func StartS3(dir string) (*S3, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start embedded s3: %w", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("start embedded s3: %w", err)
 	}

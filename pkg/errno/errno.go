@@ -6,6 +6,7 @@ package errno
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 )
@@ -70,9 +71,14 @@ func Convert(err error) ErrNo {
 	return ServiceErr
 }
 
-// ToBaseResp packs err for an RPC response.
+// ToBaseResp packs err for an RPC response. An error that is not a
+// business error is logged here, the one place every RPC outcome passes,
+// since the client only ever sees the generic message.
 func ToBaseResp(err error) *base.BaseResp {
 	e := Convert(err)
+	if err != nil && e == ServiceErr && !errors.Is(err, ServiceErr) {
+		slog.Default().Error("request failed", "err", err)
+	}
 	return &base.BaseResp{StatusCode: e.Code, StatusMsg: e.Msg}
 }
 

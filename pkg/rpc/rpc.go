@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"time"
@@ -161,12 +162,19 @@ func Serve(ctx context.Context, svr server.Server) error {
 	}
 }
 
-// Result turns an RPC outcome into one error: a transport failure becomes
+// Response is any RPC response: each carries a BaseResp.
+type Response interface {
+	GetBaseResp() *base.BaseResp
+}
+
+// Check turns an RPC outcome into one error: a transport failure becomes
 // ServiceUnavail (details stay in logs, not in responses); a business
-// failure keeps its errno.
-func Result(err error, resp *base.BaseResp) error {
+// failure keeps its errno. resp is only read when err is nil (Kitex
+// returns a nil response with an error).
+func Check(resp Response, err error) error {
 	if err != nil {
+		slog.Default().Warn("rpc failed", "err", err)
 		return errno.ServiceUnavail
 	}
-	return errno.FromBaseResp(resp)
+	return errno.FromBaseResp(resp.GetBaseResp())
 }

@@ -24,12 +24,35 @@ import (
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
-// system is a running embedded douyin.
+// system is a running douyin: an embedded one started by the test, or,
+// when DOUYIN_E2E_BASE_URL is set, an external deployment (the distributed
+// smoke test runs this suite against separate processes that way).
 type system struct {
 	t    *testing.T
 	cfg  config.Config
 	base string
 	stop func()
+	// ns keeps usernames of this test apart from other tests' on a shared
+	// external deployment; "" when the system is the test's own.
+	ns string
+}
+
+// externalBase is the deployment under test, "" for embedded systems.
+func externalBase() string { return os.Getenv("DOUYIN_E2E_BASE_URL") }
+
+// embeddedOnly skips tests that need to start or restart the system.
+func embeddedOnly(t *testing.T) {
+	if externalBase() != "" {
+		t.Skip("needs an embedded system of its own")
+	}
+}
+
+// uname is the username this test uses for name.
+func (s *system) uname(name string) string {
+	if s.ns == "" {
+		return name
+	}
+	return name + "_" + s.ns
 }
 
 // startSystem starts douyin on free ports with its data in a temporary
@@ -44,9 +67,15 @@ func startSystem(t *testing.T, dataDir string) *system {
 	return startWith(t, cfg)
 }
 
-// newSystem starts a fresh system on a fresh database.
+// newSystem starts a fresh system on a fresh database, or attaches to the
+// external deployment.
 func newSystem(t *testing.T) *system {
 	t.Helper()
+	if base := externalBase(); base != "" {
+		cfg := config.Default()
+		cfg.JWT.Secret = os.Getenv("DOUYIN_E2E_JWT_SECRET")
+		return &system{t: t, cfg: cfg, base: strings.TrimRight(base, "/"), stop: func() {}, ns: testutil.RandomHex(3)}
+	}
 	dir := t.TempDir()
 	s := startSystem(t, dir)
 	t.Cleanup(s.stop)
@@ -274,7 +303,8 @@ type account struct {
 
 func (s *system) register(name string) account {
 	s.t.Helper()
-	r := mustOK(s.t, s.call(http.MethodPost, "/douyin/user/register/", url.Values{"username": {name}, "password": {"secret-" + name}}))
+	name = s.uname(name)
+	r := mustOK(s.t, s.call(http.MethodPost, "/douyin/user/register/", url.Values{"username": {name}, "password": {passwordOf(name)}}))
 	if r.int("user_id") <= 0 || r.str("token") == "" {
 		s.t.Fatalf("register %s: %v", name, r)
 	}
@@ -282,3 +312,9 @@ func (s *system) register(name string) account {
 }
 
 func id(n int64) string { return fmt.Sprint(n) }
+
+// passwordOf is the password register gives name: at most 32 characters.
+func passwordOf(name string) string {
+	p := []rune("pw-" + name)
+	return string(p[:min(len(p), 32)])
+}

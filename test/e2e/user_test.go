@@ -17,7 +17,7 @@ func TestRegisterLoginAndProfile(t *testing.T) {
 	alice := s.register("alice")
 
 	t.Run("login with the same credentials, params in a form body", func(t *testing.T) {
-		r := mustOK(t, s.form(http.MethodPost, "/douyin/user/login/", url.Values{"username": {"alice"}, "password": {"secret-alice"}}))
+		r := mustOK(t, s.form(http.MethodPost, "/douyin/user/login/", url.Values{"username": {alice.name}, "password": {passwordOf(alice.name)}}))
 		if r.int("user_id") != alice.id || r.str("token") == "" {
 			t.Fatalf("login: %v", r)
 		}
@@ -30,7 +30,7 @@ func TestRegisterLoginAndProfile(t *testing.T) {
 				t.Errorf("user has no %s: %v", f, u)
 			}
 		}
-		if r.str("user.name") != "alice" || r.int("user.follow_count") != 0 || r.get("user.is_follow") != false {
+		if r.str("user.name") != alice.name || r.int("user.follow_count") != 0 || r.get("user.is_follow") != false {
 			t.Fatalf("profile: %v", r)
 		}
 	})
@@ -72,7 +72,7 @@ func TestRegisterLoginAndProfile(t *testing.T) {
 
 func TestRegisterAndLoginErrors(t *testing.T) {
 	s := newSystem(t)
-	s.register("taken")
+	taken := s.register("taken").name
 	long := strings.Repeat("x", 33)
 	tests := []struct {
 		name   string
@@ -80,13 +80,13 @@ func TestRegisterAndLoginErrors(t *testing.T) {
 		params url.Values
 		want   errno.ErrNo
 	}{
-		{"duplicate username", "/douyin/user/register/", url.Values{"username": {"taken"}, "password": {"p"}}, errno.UserAlreadyExist},
+		{"duplicate username", "/douyin/user/register/", url.Values{"username": {taken}, "password": {"p"}}, errno.UserAlreadyExist},
 		{"over-long username", "/douyin/user/register/", url.Values{"username": {long}, "password": {"p"}}, errno.ParamErr},
 		{"over-long password", "/douyin/user/register/", url.Values{"username": {"n1"}, "password": {long}}, errno.ParamErr},
 		{"empty password", "/douyin/user/register/", url.Values{"username": {"n2"}, "password": {""}}, errno.ParamErr},
 		{"missing username", "/douyin/user/register/", url.Values{"password": {"p"}}, errno.ParamErr},
-		{"wrong password", "/douyin/user/login/", url.Values{"username": {"taken"}, "password": {"nope"}}, errno.LoginFailed},
-		{"unknown user", "/douyin/user/login/", url.Values{"username": {"ghost"}, "password": {"p"}}, errno.LoginFailed},
+		{"wrong password", "/douyin/user/login/", url.Values{"username": {taken}, "password": {"nope"}}, errno.LoginFailed},
+		{"unknown user", "/douyin/user/login/", url.Values{"username": {"ghost-" + taken}, "password": {"p"}}, errno.LoginFailed},
 		{"empty login", "/douyin/user/login/", url.Values{}, errno.ParamErr},
 	}
 	for _, tt := range tests {
@@ -105,17 +105,17 @@ func TestUsernameIsStoredLiterally(t *testing.T) {
 	for _, name := range []string{`o'brien "the" \ quote`, "小明", "Bob", "bob", "'; DROP TABLE users; --"} {
 		a := s.register(name)
 		r := mustOK(t, s.call(http.MethodGet, "/douyin/user/", url.Values{"token": {a.token}}))
-		if r.str("user.name") != name {
-			t.Fatalf("stored %q, got %q", name, r.str("user.name"))
+		if r.str("user.name") != a.name {
+			t.Fatalf("stored %q, got %q", a.name, r.str("user.name"))
 		}
-		mustOK(t, s.call(http.MethodPost, "/douyin/user/login/", url.Values{"username": {name}, "password": {"secret-" + name}}))
+		mustOK(t, s.call(http.MethodPost, "/douyin/user/login/", url.Values{"username": {a.name}, "password": {passwordOf(a.name)}}))
 	}
 }
 
 func TestTokens(t *testing.T) {
 	s := newSystem(t)
 	alice := s.register("alice")
-	secret, err := auth.Secret("", s.cfg.DataDir, true)
+	secret, err := auth.Secret(s.cfg.JWT.Secret, s.cfg.DataDir, s.cfg.JWT.Secret == "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,11 +189,11 @@ func TestFollowFlow(t *testing.T) {
 	}
 
 	followers := mustOK(t, s.call(http.MethodGet, "/douyin/relation/follower/list/", url.Values{"token": {alice.token}, "user_id": {id(bob.id)}})).list(t, "user_list")
-	if len(followers) != 2 || followers[0]["name"] != "carol" || followers[1]["name"] != "alice" {
+	if len(followers) != 2 || followers[0]["name"] != carol.name || followers[1]["name"] != alice.name {
 		t.Fatalf("followers of bob, newest first: %v", followers)
 	}
 	follows := mustOK(t, s.call(http.MethodGet, "/douyin/relation/follow/list/", url.Values{"token": {carol.token}, "user_id": {id(alice.id)}})).list(t, "user_list")
-	if len(follows) != 1 || follows[0]["name"] != "bob" || follows[0]["is_follow"] != true {
+	if len(follows) != 1 || follows[0]["name"] != bob.name || follows[0]["is_follow"] != true {
 		t.Fatalf("alice follows, seen by carol: %v", follows)
 	}
 	empty := mustOK(t, s.call(http.MethodGet, "/douyin/relation/follow/list/", url.Values{"token": {alice.token}, "user_id": {id(bob.id)}})).list(t, "user_list")
@@ -213,7 +213,7 @@ func TestFollowFlow(t *testing.T) {
 		want   errno.ErrNo
 	}{
 		{"self-follow", url.Values{"to_user_id": {id(alice.id)}, "action_type": {"1"}}, errno.FollowSelf},
-		{"unknown user", url.Values{"to_user_id": {"99999"}, "action_type": {"1"}}, errno.UserNotExist},
+		{"unknown user", url.Values{"to_user_id": {"999999999"}, "action_type": {"1"}}, errno.UserNotExist},
 		{"missing to_user_id", url.Values{"action_type": {"1"}}, errno.ParamErr},
 		{"non-numeric to_user_id", url.Values{"to_user_id": {"abc"}, "action_type": {"1"}}, errno.ParamErr},
 		{"negative to_user_id", url.Values{"to_user_id": {"-3"}, "action_type": {"1"}}, errno.ParamErr},
@@ -226,7 +226,7 @@ func TestFollowFlow(t *testing.T) {
 			mustFail(t, s.call(http.MethodPost, "/douyin/relation/action/", tt.params), int64(tt.want.Code))
 		})
 	}
-	for _, tt := range []struct{ name, userID string }{{"unknown", "99999"}, {"non-numeric", "x1"}, {"missing", ""}} {
+	for _, tt := range []struct{ name, userID string }{{"unknown", "999999999"}, {"non-numeric", "x1"}, {"missing", ""}} {
 		t.Run("list for "+tt.name+" user_id", func(t *testing.T) {
 			params := url.Values{"token": {alice.token}}
 			if tt.userID != "" {
@@ -239,6 +239,7 @@ func TestFollowFlow(t *testing.T) {
 }
 
 func TestRestartKeepsDataAndCounts(t *testing.T) {
+	embeddedOnly(t)
 	dir := t.TempDir()
 	s := startSystem(t, dir)
 	alice, bob := s.register("alice"), s.register("bob")

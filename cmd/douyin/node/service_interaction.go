@@ -1,4 +1,16 @@
 package node
 
-// interactionService is not implemented yet.
-func interactionService() *service { return nil }
+import (
+	interaction "github.com/douyin-go/douyin/cmd/interaction/app"
+	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/rpc"
+)
+
+func interactionService() *service {
+	return &service{
+		name:  rpc.InteractionService,
+		addr:  func(c config.Config) string { return c.Services.Interaction },
+		build: func(d *infra.Deps) (runner, error) { return interaction.New(d) },
+	}
+}

@@ -81,7 +81,7 @@ func (h *Handler) PublishAction(ctx context.Context, c *app.RequestContext) {
 		// The video service never answered; it may not have removed the upload.
 		_ = h.store.Delete(context.WithoutCancel(ctx), key)
 	}
-	reply(c, statusOf(rpc.Result(err, resp.GetBaseResp())))
+	reply(c, statusOf(rpc.Check(resp, err)))
 }
 
 // readUpload streams the form. The query string wins over form fields.
@@ -183,7 +183,7 @@ func (h *Handler) PublishList(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Video.PublishList(ctx, req)
-	if err := rpc.Result(err, resp.GetBaseResp()); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		fail(c, err)
 		return
 	}

@@ -29,7 +29,11 @@ func (h *Handler) Register(ctx context.Context, c *app.RequestContext) {
 	p := paramsOf(c)
 	req := &user.RegisterRequest{Username: p.String("username"), Password: p.String("password")}
 	resp, err := h.rpc.User.Register(ctx, req)
-	h.replyCredentials(c, resp.GetUserId(), rpc.Result(err, resp.GetBaseResp()))
+	if err := rpc.Check(resp, err); err != nil {
+		h.replyCredentials(c, 0, err)
+		return
+	}
+	h.replyCredentials(c, resp.UserId, nil)
 }
 
 // Login serves /douyin/user/login/.
@@ -37,7 +41,11 @@ func (h *Handler) Login(ctx context.Context, c *app.RequestContext) {
 	p := paramsOf(c)
 	req := &user.LoginRequest{Username: p.String("username"), Password: p.String("password")}
 	resp, err := h.rpc.User.Login(ctx, req)
-	h.replyCredentials(c, resp.GetUserId(), rpc.Result(err, resp.GetBaseResp()))
+	if err := rpc.Check(resp, err); err != nil {
+		h.replyCredentials(c, 0, err)
+		return
+	}
+	h.replyCredentials(c, resp.UserId, nil)
 }
 
 func (h *Handler) replyCredentials(c *app.RequestContext, userID int64, err error) {
@@ -63,7 +71,7 @@ func (h *Handler) UserInfo(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.User.GetUser(ctx, &user.GetUserRequest{ViewerId: viewer, UserId: id})
-	if err := rpc.Result(err, resp.GetBaseResp()); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		fail(c, err)
 		return
 	}

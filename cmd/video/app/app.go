@@ -39,7 +39,7 @@ func New(deps *infra.Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	clients, err := rpc.NewClients(deps.Config, nil)
+	clients, err := deps.Clients()
 	if err != nil {
 		return nil, err
 	}

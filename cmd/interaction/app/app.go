@@ -1,0 +1,84 @@
+// Package app assembles the interaction service from its parts; the
+// interaction binary and the embedded all-in-one process both start it
+// from here.
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cloudwego/kitex/server"
+	"golang.org/x/sync/errgroup"
+
+	// The zone database is compiled in, so comment dates are right in
+	// minimal containers without /usr/share/zoneinfo.
+	_ "time/tzdata"
+
+	"github.com/douyin-go/douyin/cmd/interaction/dal"
+	"github.com/douyin-go/douyin/cmd/interaction/handler"
+	"github.com/douyin-go/douyin/cmd/interaction/service"
+	"github.com/douyin-go/douyin/kitex_gen/interaction/interactionservice"
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/rpc"
+)
+
+// TimeZone is the zone of comment dates (MM-DD): the Douyin client's users
+// are in China.
+const TimeZone = "Asia/Shanghai"
+
+// App is a ready-to-run interaction service. It has no consumer: it only
+// publishes like and comment events, which the video and user services
+// count.
+type App struct {
+	deps    *infra.Deps
+	outbox  *eventbus.Outbox
+	handler *handler.Handler
+}
+
+// New migrates the interaction tables and wires the service to the video
+// and user services.
+func New(deps *infra.Deps) (*App, error) {
+	loc, err := time.LoadLocation(TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("load time zone %s: %w", TimeZone, err)
+	}
+	clients, err := deps.Clients()
+	if err != nil {
+		return nil, err
+	}
+	outbox := eventbus.NewOutbox(dal.OutboxTable)
+	for _, migrate := range []func() error{
+		func() error { return dal.Migrate(deps.DB) },
+		func() error { return outbox.Migrate(deps.DB) },
+	} {
+		if err := migrate(); err != nil {
+			return nil, err
+		}
+	}
+	svc := service.New(
+		dal.NewFavorites(deps.DB, outbox),
+		dal.NewComments(deps.DB, outbox),
+		rpc.Videos{Client: clients.Video},
+		rpc.Users{Client: clients.User},
+		eventbus.NewApplied(deps.Cache),
+		service.Options{
+			Location:       loc,
+			FavoriteGroups: []string{events.GroupVideoCounters, events.GroupUserCounters},
+			CommentGroups:  []string{events.GroupVideoCounters},
+			CounterWait:    3 * time.Second,
+		})
+	return &App{deps: deps, outbox: outbox, handler: handler.New(svc, deps.Log)}, nil
+}
+
+// Run serves RPCs and relays the outbox until ctx ends.
+func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
+	svr := interactionservice.NewServer(a.handler, server.WithSuite(suite))
+	g, ctx := errgroup.WithContext(ctx)
+	brokers := a.deps.Config.KafkaBrokers
+	g.Go(func() error { eventbus.RunRelay(ctx, a.deps.DB, a.outbox, brokers, a.deps.Log); return nil })
+	g.Go(func() error { return rpc.Serve(ctx, svr) })
+	return g.Wait()
+}

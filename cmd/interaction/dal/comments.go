@@ -1,0 +1,78 @@
+package dal
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
+)
+
+// Comments stores comments. Posting or deleting one and its event happen
+// in one transaction.
+type Comments struct {
+	db     *gorm.DB
+	outbox *eventbus.Outbox
+	clock  func() time.Time
+}
+
+// NewComments stores comments in gdb with events in outbox.
+func NewComments(gdb *gorm.DB, outbox *eventbus.Outbox) *Comments {
+	return &Comments{db: gdb, outbox: outbox, clock: now}
+}
+
+// Create inserts c, setting its id (and CreatedAt when zero), and returns
+// the ids of the events written.
+func (s *Comments) Create(ctx context.Context, c *Comment) ([]string, error) {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = s.clock()
+	}
+	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Millisecond)
+	return retryDeadlock(ctx, func() ([]string, error) {
+		c.ID = 0
+		return s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+			if err := tx.Create(c).Error; err != nil {
+				return err
+			}
+			return emit(events.Commented{VideoID: c.VideoID, CommentID: c.ID, Delta: 1})
+		})
+	})
+}
+
+// ByID finds a comment; ErrNotFound when there is none.
+func (s *Comments) ByID(ctx context.Context, id int64) (*Comment, error) {
+	var c Comment
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Delete removes comment id if user wrote it on video, and returns the ids
+// of the events written: none if no such comment was there. The owner is
+// part of the condition, so a race can never delete someone else's.
+func (s *Comments) Delete(ctx context.Context, id, user, video int64) ([]string, error) {
+	return retryDeadlock(ctx, func() ([]string, error) {
+		return s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+			res := tx.Where("id = ? AND user_id = ? AND video_id = ?", id, user, video).Delete(&Comment{})
+			if res.Error != nil || res.RowsAffected == 0 {
+				return res.Error
+			}
+			return emit(events.Commented{VideoID: video, CommentID: id, Delta: -1})
+		})
+	})
+}
+
+// OfVideo lists the comments on video, newest first.
+func (s *Comments) OfVideo(ctx context.Context, video int64) ([]Comment, error) {
+	rows := []Comment{}
+	err := s.db.WithContext(ctx).Where("video_id = ?", video).Order("id DESC").Find(&rows).Error
+	return rows, err
+}

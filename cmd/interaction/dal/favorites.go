@@ -1,0 +1,78 @@
+package dal
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
+)
+
+// Favorites stores likes. A like or unlike and its event happen in one
+// transaction, and the event is written only when the like really changed.
+type Favorites struct {
+	db     *gorm.DB
+	outbox *eventbus.Outbox
+	clock  func() time.Time
+}
+
+// NewFavorites stores likes in gdb with events in outbox.
+func NewFavorites(gdb *gorm.DB, outbox *eventbus.Outbox) *Favorites {
+	return &Favorites{db: gdb, outbox: outbox, clock: now}
+}
+
+// Like makes user like video (of author); it returns the ids of the events
+// written: none if the like already existed.
+func (f *Favorites) Like(ctx context.Context, user, video, author int64) ([]string, error) {
+	return retryDeadlock(ctx, func() ([]string, error) {
+		return f.outbox.Transact(ctx, f.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).
+				Create(&Favorite{UserID: user, VideoID: video, CreatedAt: f.clock()})
+			if res.Error != nil || res.RowsAffected == 0 {
+				return res.Error
+			}
+			return emit(events.Favorited{UserID: user, VideoID: video, AuthorID: author, Delta: 1})
+		})
+	})
+}
+
+// Unlike removes user's like of video (of author); it returns the ids of
+// the events written: none if there was no like.
+func (f *Favorites) Unlike(ctx context.Context, user, video, author int64) ([]string, error) {
+	return retryDeadlock(ctx, func() ([]string, error) {
+		return f.outbox.Transact(ctx, f.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+			res := tx.Where("user_id = ? AND video_id = ?", user, video).Delete(&Favorite{})
+			if res.Error != nil || res.RowsAffected == 0 {
+				return res.Error
+			}
+			return emit(events.Favorited{UserID: user, VideoID: video, AuthorID: author, Delta: -1})
+		})
+	})
+}
+
+// IsFavorite returns which of videos user likes, in one query.
+func (f *Favorites) IsFavorite(ctx context.Context, user int64, videos []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(videos))
+	if user <= 0 || len(videos) == 0 {
+		return out, nil
+	}
+	var liked []int64
+	err := f.db.WithContext(ctx).Model(&Favorite{}).
+		Where("user_id = ? AND video_id IN ?", user, videos).
+		Pluck("video_id", &liked).Error
+	for _, id := range liked {
+		out[id] = true
+	}
+	return out, err
+}
+
+// LikedVideos lists the videos user likes, most recently liked first.
+func (f *Favorites) LikedVideos(ctx context.Context, user int64) ([]int64, error) {
+	ids := []int64{}
+	err := f.db.WithContext(ctx).Model(&Favorite{}).Where("user_id = ?", user).
+		Order("created_at DESC, video_id DESC").Pluck("video_id", &ids).Error
+	return ids, err
+}

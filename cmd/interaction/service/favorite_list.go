@@ -1,0 +1,55 @@
+package service
+
+import (
+	"context"
+
+	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/errno"
+)
+
+// FavoriteList lists the videos user likes, most recently liked first, as
+// viewer sees them: one user-service call, one query and one video-service
+// call, whatever the number of likes.
+func (s *Service) FavoriteList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
+	if user <= 0 {
+		return nil, errno.ParamErr.WithMessage("user_id must be a positive integer")
+	}
+	found, err := s.users.MGetUsers(ctx, viewer, []int64{user})
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := found[user]; !ok {
+		return nil, errno.UserNotExist
+	}
+	ids, err := s.favorites.LikedVideos(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return []*base.Video{}, nil
+	}
+	videos, err := s.videos.MGetVideos(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
+	return inOrder(ids, videos), nil
+}
+
+// inOrder returns videos in the order of ids, leaving out ids the video
+// service did not return (and any it returned twice or unasked).
+func inOrder(ids []int64, videos []*base.Video) []*base.Video {
+	byID := make(map[int64]*base.Video, len(videos))
+	for _, v := range videos {
+		if v != nil {
+			byID[v.Id] = v
+		}
+	}
+	out := make([]*base.Video, 0, len(ids))
+	for _, id := range ids {
+		if v, ok := byID[id]; ok {
+			out = append(out, v)
+			delete(byID, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,124 @@
+// Package service holds the interaction service's use cases, one file
+// each: likes, the liked-videos list, batch is_favorite, comments and the
+// comment list. It depends on small interfaces (its stores, the video and
+// user services, the counter waiter) so each use case is tested without a
+// database or a network.
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/douyin-go/douyin/cmd/interaction/dal"
+	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/errno"
+)
+
+// FavoriteStore stores likes; changes return the ids of the events they
+// wrote (none when nothing changed).
+type FavoriteStore interface {
+	Like(ctx context.Context, user, video, author int64) ([]string, error)
+	Unlike(ctx context.Context, user, video, author int64) ([]string, error)
+	IsFavorite(ctx context.Context, user int64, videos []int64) (map[int64]bool, error)
+	LikedVideos(ctx context.Context, user int64) ([]int64, error)
+}
+
+// CommentStore stores comments; changes return the ids of the events they
+// wrote (none when nothing changed).
+type CommentStore interface {
+	Create(ctx context.Context, c *dal.Comment) ([]string, error)
+	ByID(ctx context.Context, id int64) (*dal.Comment, error)
+	Delete(ctx context.Context, id, user, video int64) ([]string, error)
+	OfVideo(ctx context.Context, video int64) ([]dal.Comment, error)
+}
+
+// VideoClient is the part of the video service interaction uses.
+type VideoClient interface {
+	// VideoAuthors maps each existing video among ids to its author.
+	VideoAuthors(ctx context.Context, ids []int64) (map[int64]int64, error)
+	// MGetVideos returns the existing videos among ids as viewer sees them.
+	MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error)
+}
+
+// UserClient is the part of the user service interaction uses.
+type UserClient interface {
+	// MGetUsers returns the existing users among ids as viewer sees them.
+	MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error)
+}
+
+// EventWaiter waits until consumers applied events.
+type EventWaiter interface {
+	Wait(ctx context.Context, timeout time.Duration, eventIDs []string, groups ...string) bool
+}
+
+// Options are the service's settings.
+type Options struct {
+	// Location is the time zone of a comment's create_date (UTC when nil).
+	Location *time.Location
+	// FavoriteGroups and CommentGroups are the consumer groups a like or a
+	// comment waits for, so counts read after it returns include it;
+	// CounterWait bounds that wait.
+	FavoriteGroups []string
+	CommentGroups  []string
+	CounterWait    time.Duration
+	// Now is the clock of new comments (time.Now when nil).
+	Now func() time.Time
+}
+
+// Service implements the interaction use cases.
+type Service struct {
+	favorites FavoriteStore
+	comments  CommentStore
+	videos    VideoClient
+	users     UserClient
+	applied   EventWaiter
+	opts      Options
+}
+
+// New builds the service.
+func New(favorites FavoriteStore, comments CommentStore, videos VideoClient, users UserClient, applied EventWaiter, opts Options) *Service {
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{favorites: favorites, comments: comments, videos: videos, users: users, applied: applied, opts: opts}
+}
+
+// authorOf checks that video exists and returns its author, with one call
+// of the video service.
+func (s *Service) authorOf(ctx context.Context, video int64) (int64, error) {
+	if video <= 0 {
+		return 0, errno.ParamErr.WithMessage("video_id must be a positive integer")
+	}
+	authors, err := s.videos.VideoAuthors(ctx, []int64{video})
+	if err != nil {
+		return 0, err
+	}
+	author, ok := authors[video]
+	if !ok {
+		return 0, errno.VideoNotExist
+	}
+	return author, nil
+}
+
+// checkActor rejects an acting user id that cannot come from a token.
+func checkActor(user int64) error {
+	if user <= 0 {
+		return errno.TokenInvalid.WithMessage("the acting user is missing")
+	}
+	return nil
+}
+
+func uniquePositive(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if id > 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,101 @@
+package dal
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Messages stores conversations and their messages.
+type Messages struct{ db *gorm.DB }
+
+// NewMessages stores messages in gdb.
+func NewMessages(gdb *gorm.DB) *Messages { return &Messages{db: gdb} }
+
+// Send stores a message from one user to another, stamped with
+// max(now, the conversation's last time + 1) so create_time is strictly
+// increasing per conversation in commit order: a reader polling with the
+// last create_time it saw can neither miss a message committed later
+// (its time is larger than everything committed before) nor see one twice.
+// It runs in one transaction; the conversation row's lock orders senders
+// (on SQLite, the IMMEDIATE transaction orders all writers). A burst of
+// more than one message per millisecond runs create_time ahead of the
+// clock by the burst's size, which readers cannot tell from real time.
+func (s *Messages) Send(ctx context.Context, from, to int64, content string, now int64) (*Message, error) {
+	low, high := pair(from, to)
+	m := &Message{UserLow: low, UserHigh: high, FromUserID: from, ToUserID: to, Content: content}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The first message creates the row; racers for it do nothing.
+		err := tx.Clauses(clause.OnConflict{DoNothing: true}).
+			Create(&Conversation{UserLow: low, UserHigh: high}).Error
+		if err != nil {
+			return err
+		}
+		conv := func() *gorm.DB {
+			return tx.Model(&Conversation{}).Where("user_low = ? AND user_high = ?", low, high)
+		}
+		// CASE rather than GREATEST (MySQL) or MAX(a, b) (SQLite): both
+		// dialects run it. The UPDATE takes the row lock before reading.
+		err = conv().UpdateColumn("last_time",
+			gorm.Expr("CASE WHEN last_time >= ? THEN last_time + 1 ELSE ? END", now, now)).Error
+		if err != nil {
+			return err
+		}
+		var c Conversation
+		if err := conv().Select("last_time").Take(&c).Error; err != nil {
+			return err
+		}
+		m.CreateTime = c.LastTime
+		if err := tx.Create(m).Error; err != nil {
+			return err
+		}
+		return conv().UpdateColumn("last_message_id", m.ID).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Chat returns the messages between a and b with create_time > after,
+// oldest first, and whether the two have a conversation at all (a
+// conversation exists only once a message between two existing users was
+// stored, so callers need not look the peer up again). A poll with nothing
+// new costs one primary-key read.
+func (s *Messages) Chat(ctx context.Context, a, b, after int64) ([]Message, bool, error) {
+	low, high := pair(a, b)
+	var conv Conversation
+	err := s.db.WithContext(ctx).Where("user_low = ? AND user_high = ?", low, high).Take(&conv).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, false, nil
+	}
+	if err != nil || conv.LastTime <= after {
+		return nil, err == nil, err
+	}
+	var msgs []Message
+	err = s.db.WithContext(ctx).
+		Where("user_low = ? AND user_high = ? AND create_time > ?", low, high, after).
+		Order("create_time").Find(&msgs).Error
+	return msgs, true, err
+}
+
+// Latest returns the latest message between user and each of peers, keyed
+// by peer; peers without messages are left out. One query, however many
+// peers.
+func (s *Messages) Latest(ctx context.Context, user int64, peers []int64) (map[int64]Message, error) {
+	out := make(map[int64]Message, len(peers))
+	if len(peers) == 0 {
+		return out, nil
+	}
+	var msgs []Message
+	err := s.db.WithContext(ctx).Table("messages AS m").Select("m.*").
+		Joins("JOIN conversations AS c ON c.last_message_id = m.id").
+		Where("(c.user_low = ? AND c.user_high IN ?) OR (c.user_high = ? AND c.user_low IN ?)", user, peers, user, peers).
+		Find(&msgs).Error
+	for _, m := range msgs {
+		out[m.UserLow+m.UserHigh-user] = m
+	}
+	return out, err
+}

@@ -1,0 +1,88 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/douyin-go/douyin/cmd/message/dal"
+	"github.com/douyin-go/douyin/cmd/message/service"
+	"github.com/douyin-go/douyin/pkg/errno"
+)
+
+func TestChat(t *testing.T) {
+	const alice, bob = 1, 2
+	stored := []dal.Message{
+		{ID: 7, FromUserID: alice, ToUserID: bob, Content: "hi", CreateTime: 1_700_000_000_000},
+		{ID: 9, FromUserID: bob, ToUserID: alice, Content: "hey", CreateTime: 1_700_000_000_001},
+	}
+	tests := []struct {
+		name      string
+		user, to  int64
+		store     *fakeStore
+		users     *fakeUsers
+		want      error
+		wantIDs   []int64
+		wantCalls int // user-service calls
+	}{
+		{"existing conversation needs no user lookup", alice, bob, &fakeStore{chat: stored, exists: true}, users(alice, bob), nil, []int64{7, 9}, 0},
+		{"nothing new in an existing conversation", alice, bob, &fakeStore{exists: true}, users(alice, bob), nil, []int64{}, 0},
+		{"no conversation with an existing user", alice, bob, &fakeStore{}, users(alice, bob), nil, []int64{}, 1},
+		{"no conversation with an unknown user", alice, 99, &fakeStore{}, users(alice, bob), errno.UserNotExist, nil, 1},
+		{"user service down", alice, bob, &fakeStore{}, &fakeUsers{err: errno.ServiceUnavail}, errno.ServiceUnavail, nil, 1},
+		{"store fails", alice, bob, &fakeStore{err: errBoom}, users(alice, bob), errBoom, nil, 0},
+		{"with self", alice, alice, &fakeStore{}, users(alice), errno.MessageToSelf, nil, 0},
+		{"zero to_user_id", alice, 0, &fakeStore{}, users(alice), errno.ParamErr, nil, 0},
+		{"no user", 0, bob, &fakeStore{}, users(bob), errno.ParamErr, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svc := service.New(tt.store, tt.users, nil)
+			msgs, err := svc.Chat(context.Background(), tt.user, tt.to, 0)
+			if !errors.Is(err, tt.want) { // errors.Is(err, nil) means err == nil
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if tt.users.calls != tt.wantCalls {
+				t.Fatalf("%d user-service calls, want %d", tt.users.calls, tt.wantCalls)
+			}
+			if tt.want != nil {
+				return
+			}
+			if msgs == nil || len(msgs) != len(tt.wantIDs) {
+				t.Fatalf("got %v, want ids %v (never nil)", msgs, tt.wantIDs)
+			}
+			for i, m := range msgs {
+				s := stored[i]
+				if m.Id != tt.wantIDs[i] || m.FromUserId != s.FromUserID || m.ToUserId != s.ToUserID || m.Content != s.Content || m.CreateTime != s.CreateTime {
+					t.Fatalf("message %d: %+v, from %+v", i, m, s)
+				}
+			}
+		})
+	}
+}
+
+func TestChatPreMsgTime(t *testing.T) {
+	tests := []struct {
+		name      string
+		pre, want int64
+	}{
+		{"missing", 0, 0},
+		{"negative", -5, 0},
+		{"seconds", 1_700_000_000, 1_700_000_000_000},
+		{"largest seconds", 999_999_999_999, 999_999_999_999_000},
+		{"smallest milliseconds", 1_000_000_000_000, 1_000_000_000_000},
+		{"milliseconds", 1_700_000_000_123, 1_700_000_000_123},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := &fakeStore{exists: true}
+			svc := service.New(store, users(1, 2), nil)
+			if _, err := svc.Chat(context.Background(), 1, 2, tt.pre); err != nil {
+				t.Fatal(err)
+			}
+			if len(store.chatAfter) != 1 || store.chatAfter[0] != tt.want {
+				t.Fatalf("store asked for after %v, want %d", store.chatAfter, tt.want)
+			}
+		})
+	}
+}

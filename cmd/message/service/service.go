@@ -1,0 +1,75 @@
+// Package service holds the message service's use cases, one file each. It
+// depends on small interfaces so each use case is tested without a
+// database or a running user service.
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/douyin-go/douyin/cmd/message/dal"
+	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/errno"
+)
+
+// Store stores conversations and messages (see dal.Messages).
+type Store interface {
+	Send(ctx context.Context, from, to int64, content string, now int64) (*dal.Message, error)
+	Chat(ctx context.Context, a, b, after int64) (msgs []dal.Message, exists bool, err error)
+	Latest(ctx context.Context, user int64, peers []int64) (map[int64]dal.Message, error)
+}
+
+// Users batch-reads users from the user service (rpc.Users wraps the
+// userservice.Client).
+type Users interface {
+	MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error)
+}
+
+// Service implements the message use cases.
+type Service struct {
+	store Store
+	users Users
+	now   func() time.Time
+}
+
+// New builds the service; now is the clock messages are stamped with (nil
+// means time.Now).
+func New(store Store, users Users, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, users: users, now: now}
+}
+
+// checkIDs validates the two sides of a conversation.
+func checkIDs(user, peer int64) error {
+	if user <= 0 {
+		return errno.ParamErr.WithMessage("user id must be a positive integer")
+	}
+	if peer <= 0 {
+		return errno.ParamErr.WithMessage("to_user_id must be a positive integer")
+	}
+	return nil
+}
+
+// userExists asks the user service whether id exists.
+func (s *Service) userExists(ctx context.Context, id int64) error {
+	found, err := s.users.MGetUsers(ctx, 0, []int64{id})
+	if err != nil {
+		return err
+	}
+	if _, ok := found[id]; !ok {
+		return errno.UserNotExist.WithMessage("the other user does not exist")
+	}
+	return nil
+}
+
+func pack(m dal.Message) *base.Message {
+	return &base.Message{
+		Id:         m.ID,
+		ToUserId:   m.ToUserID,
+		FromUserId: m.FromUserID,
+		Content:    m.Content,
+		CreateTime: m.CreateTime,
+	}
+}
