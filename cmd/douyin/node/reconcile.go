@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"io"
 
+	"gorm.io/gorm"
+
+	interactiondal "github.com/douyin-go/douyin/cmd/interaction/dal"
 	userdal "github.com/douyin-go/douyin/cmd/user/dal"
+	videodal "github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/pkg/cache"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/db"
@@ -13,33 +17,55 @@ import (
 )
 
 // Reconcile recomputes every counter from its source rows, fixes drift,
-// drops the cached copies of what it fixed and reports to out.
+// drops the cached copies of what it fixed and reports to out. It reads
+// across service boundaries on purpose: it is an operator's repair tool
+// for a deployment whose services share one database.
 func Reconcile(ctx context.Context, cfg config.Config, out io.Writer) error {
 	gdb, err := db.Open(cfg.MySQLDSN, cfg.DataDir)
 	if err != nil {
 		return err
 	}
 	defer db.Close(gdb)
-	if err := userdal.Migrate(gdb); err != nil {
-		return err
-	}
-	drifts, err := reconcile.Run(ctx, gdb, userdal.FollowCounters()...)
+	drifts, err := ReconcileDB(ctx, gdb)
 	if err != nil {
 		return err
 	}
 	if cfg.RedisAddr != "" {
 		store := cache.New(cfg.RedisAddr, cfg.RedisPassword, cfg.RedisPrefix)
 		defer store.Close()
-		users := userdal.NewUsers(gdb, store)
-		for _, d := range drifts {
-			if d.Table == "users" {
-				_ = users.Invalidate(ctx, d.ID)
-			}
-		}
+		forget(ctx, gdb, store, drifts)
 	}
 	for _, d := range drifts {
 		fmt.Fprintln(out, "fixed", d)
 	}
 	fmt.Fprintf(out, "reconcile: %d counter(s) fixed\n", len(drifts))
 	return nil
+}
+
+// ReconcileDB fixes every counter in gdb and returns what it changed.
+func ReconcileDB(ctx context.Context, gdb *gorm.DB) ([]reconcile.Drift, error) {
+	for _, migrate := range []func(*gorm.DB) error{userdal.Migrate, videodal.Migrate, interactiondal.Migrate} {
+		if err := migrate(gdb); err != nil {
+			return nil, err
+		}
+	}
+	var counters []reconcile.Counter
+	counters = append(counters, userdal.FollowCounters()...)
+	counters = append(counters, videodal.WorkCounters()...)
+	counters = append(counters, interactiondal.Counters()...)
+	return reconcile.Run(ctx, gdb, counters...)
+}
+
+// forget drops cached users and videos whose counters were fixed.
+func forget(ctx context.Context, gdb *gorm.DB, store *cache.Store, drifts []reconcile.Drift) {
+	users := userdal.NewUsers(gdb, store)
+	videos := videodal.NewVideos(gdb, nil, store)
+	for _, d := range drifts {
+		switch d.Table {
+		case "users":
+			_ = users.Invalidate(ctx, d.ID)
+		case "videos":
+			_ = videos.Invalidate(ctx, d.ID)
+		}
+	}
 }
