@@ -50,6 +50,9 @@ func (o *Outbox) Migrate(db *gorm.DB) error {
 	return db.Table(o.table).AutoMigrate(&outboxRecord{})
 }
 
+// Table is the outbox's table name.
+func (o *Outbox) Table() string { return o.table }
+
 // Emit records events inside a transaction.
 type Emit func(events ...Event) error
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/segmentio/kafka-go"
+
 	"gorm.io/gorm"
 )
 
@@ -14,9 +16,13 @@ func RunRelay(ctx context.Context, db *gorm.DB, outbox *Outbox, brokers []string
 	NewRelay(db, outbox, writer, log).Run(ctx)
 }
 
-// RunConsumer consumes the brokers with c until ctx ends.
-func RunConsumer(ctx context.Context, c *Consumer, brokers []string) {
+// RunConsumer consumes the brokers with c until ctx ends; observe (if
+// given) sees the reader first, e.g. to export its lag.
+func RunConsumer(ctx context.Context, c *Consumer, brokers []string, observe ...func(*kafka.Reader)) {
 	reader := NewReader(brokers, c.Group(), c.Topics())
 	defer reader.Close()
+	for _, o := range observe {
+		o(reader)
+	}
 	c.Run(ctx, reader)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -175,6 +176,9 @@ func Check(resp Response, err error) error {
 	if err != nil {
 		slog.Default().Warn("rpc failed", "err", err)
 		return errno.ServiceUnavail
+	}
+	if v := reflect.ValueOf(resp); !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil()) {
+		return errno.ServiceErr.WithMessage("internal server error: empty response")
 	}
 	return errno.FromBaseResp(resp.GetBaseResp())
 }

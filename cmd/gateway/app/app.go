@@ -40,6 +40,9 @@ func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.St
 		// Bodies are streamed so uploads are never held in memory whole;
 		// small bodies still read as usual.
 		server.WithStreamBody(true),
+		// Multipart forms are parsed when a handler asks, not up front, so
+		// publish sees the upload as a stream and can refuse it early.
+		server.WithDisablePreParseMultipartForm(true),
 		server.WithMaxRequestBodySize(maxFormBytes),
 	)
 	h.Use(recovery.Recovery(recovery.WithRecoveryHandler(func(ctx context.Context, c *app.RequestContext, err any, stack []byte) {

@@ -91,10 +91,13 @@ func (h *Handler) readUpload(c *app.RequestContext) (upload, error) {
 	if err != nil || params["boundary"] == "" {
 		return up, errno.ParamErr.WithMessage("publish needs a multipart/form-data body with data, token and title")
 	}
-	// Hertz hands small bodies over already read, large ones as a stream.
-	var body io.Reader = bytes.NewReader(c.Request.Body())
+	// Hertz hands small bodies over already read, large ones as a stream;
+	// never call Body() on a stream, it would read it whole.
+	var body io.Reader
 	if c.Request.IsBodyStream() {
 		body = c.RequestBodyStream()
+	} else {
+		body = bytes.NewReader(c.Request.Body())
 	}
 	form := multipart.NewReader(body, params["boundary"])
 	for {
@@ -118,8 +121,9 @@ func (h *Handler) readUpload(c *app.RequestContext) (upload, error) {
 	return up, nil
 }
 
+// readPart reads one part; NextPart discards whatever is left of it, so an
+// oversized data part is not drained here.
 func (h *Handler) readPart(part *multipart.Part, up *upload) error {
-	defer part.Close()
 	switch part.FormName() {
 	case "data":
 		if up.file != "" {

@@ -77,8 +77,7 @@ func New(deps *infra.Deps) (*App, error) {
 func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
 	svr := interactionservice.NewServer(a.handler, server.WithSuite(suite))
 	g, ctx := errgroup.WithContext(ctx)
-	brokers := a.deps.Config.KafkaBrokers
-	g.Go(func() error { eventbus.RunRelay(ctx, a.deps.DB, a.outbox, brokers, a.deps.Log); return nil })
+	g.Go(func() error { a.deps.RunRelay(ctx, a.outbox); return nil })
 	g.Go(func() error { return rpc.Serve(ctx, svr) })
 	return g.Wait()
 }

@@ -76,9 +76,8 @@ func New(deps *infra.Deps) (*App, error) {
 func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
 	svr := videoservice.NewServer(a.handler, server.WithSuite(suite))
 	g, ctx := errgroup.WithContext(ctx)
-	brokers := a.deps.Config.KafkaBrokers
-	g.Go(func() error { eventbus.RunRelay(ctx, a.deps.DB, a.outbox, brokers, a.deps.Log); return nil })
-	g.Go(func() error { eventbus.RunConsumer(ctx, a.consumer, brokers); return nil })
+	g.Go(func() error { a.deps.RunRelay(ctx, a.outbox); return nil })
+	g.Go(func() error { a.deps.RunConsumer(ctx, a.consumer); return nil })
 	g.Go(func() error { return rpc.Serve(ctx, svr) })
 	return g.Wait()
 }

@@ -23,7 +23,7 @@ func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*b
 	for _, v := range rows {
 		authorIDs = append(authorIDs, v.AuthorID)
 	}
-	authors, err := s.users.MGetUsers(ctx, viewer, authorIDs)
+	authors, err := s.users.MGetUsers(ctx, viewer, uniquePositive(authorIDs))
 	if err != nil {
 		return nil, err
 	}

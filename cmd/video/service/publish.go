@@ -23,14 +23,14 @@ const maxTitleLen = 100
 // ever visible. The staged upload is always removed; on failure nothing is
 // left behind.
 func (s *Service) Publish(ctx context.Context, author int64, title, uploadKey string) (int64, error) {
-	title = strings.TrimSpace(title)
-	if err := validateTitle(title); err != nil {
-		return 0, err
-	}
 	if uploadKey == "" {
 		return 0, errno.ParamErr.WithMessage("data (the video file) is required")
 	}
 	defer s.objects.Delete(context.WithoutCancel(ctx), uploadKey)
+	title = strings.TrimSpace(title)
+	if err := validateTitle(title); err != nil {
+		return 0, err
+	}
 
 	dir, err := os.MkdirTemp(s.opts.TempDir, "publish-")
 	if err != nil {
