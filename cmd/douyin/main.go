@@ -13,7 +13,18 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/douyin/node"
 	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/telemetry"
 )
+
+// serve runs the embedded system, exporting traces when OTEL_* says so.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	shutdown, err := telemetry.Setup(ctx, "douyin")
+	if err != nil {
+		return err
+	}
+	defer shutdown(context.Background())
+	return node.Run(ctx, cfg, log, nil)
+}
 
 func main() {
 	configPath := flag.String("config", "", "YAML config file (default $DOUYIN_CONFIG)")
@@ -22,7 +33,8 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := telemetry.NewLogger(os.Stderr, "douyin")
+	slog.SetDefault(log)
 	cfg, err := config.Load(config.FromFlagOrEnv(*configPath))
 	if err != nil {
 		log.Error("load config", "err", err)
@@ -33,7 +45,7 @@ func main() {
 
 	switch cmd := flag.Arg(0); cmd {
 	case "", "serve":
-		err = node.Run(ctx, cfg, log, nil)
+		err = serve(ctx, cfg, log)
 	case "reconcile":
 		err = node.Reconcile(ctx, cfg, os.Stdout)
 	default:

@@ -28,6 +28,7 @@ func main() {
 	configPath := flag.String("config", "", "YAML config file (default $DOUYIN_CONFIG)")
 	flag.Parse()
 	log := telemetry.NewLogger(os.Stderr, serviceName)
+	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, config.FromFlagOrEnv(*configPath), log); err != nil {

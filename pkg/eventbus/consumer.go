@@ -200,12 +200,12 @@ func (c *Consumer) applyWithRetry(ctx context.Context, msg kafka.Message) {
 		case err == nil:
 			return
 		case errors.As(err, &poison):
-			c.log.Error("skipping event that cannot be applied", "group", c.group, "topic", msg.Topic, "event", id, "err", err)
+			c.log.ErrorContext(ctx, "skipping event that cannot be applied", "group", c.group, "topic", msg.Topic, "event", id, "err", err)
 			return
 		case ctx.Err() != nil:
 			return
 		}
-		c.log.Warn("applying event failed; retrying", "group", c.group, "topic", msg.Topic, "event", id, "err", err)
+		c.log.WarnContext(ctx, "applying event failed; retrying", "group", c.group, "topic", msg.Topic, "event", id, "err", err)
 		sleep(ctx, backoff)
 		backoff = min(backoff*2, 5*time.Second)
 	}

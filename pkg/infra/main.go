@@ -29,6 +29,7 @@ func ServiceMain(name string, addr func(config.Config) string, build func(*Deps)
 	configPath := flag.String("config", "", "YAML config file (default $DOUYIN_CONFIG)")
 	flag.Parse()
 	log := telemetry.NewLogger(os.Stderr, name)
+	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if err := runService(ctx, *configPath, name, addr, build, log); err != nil {

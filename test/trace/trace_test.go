@@ -1,0 +1,241 @@
+// Package trace checks that one request yields one OpenTelemetry trace
+// across every hop: gateway, Kitex client and server, database, and the
+// Kafka consumer that applies the request's event.
+package trace
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/douyin-go/douyin/cmd/douyin/node"
+	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/telemetry"
+	"github.com/douyin-go/douyin/pkg/testutil"
+)
+
+func TestOneTracePerRequest(t *testing.T) {
+	exporter := tracetest.NewInMemoryExporter()
+	shutdown := telemetry.Install("douyin-trace-test", sdktrace.WithSyncer(exporter))
+	defer shutdown(context.Background())
+	base := startNode(t)
+
+	token := register(t, base, "tracer")
+	t.Run("register: gateway, kitex client and server, database", func(t *testing.T) {
+		spans := traceOf(t, exporter, "/douyin/user/register/")
+		requireSpan(t, spans, "gateway server span", func(s tracetest.SpanStub) bool {
+			return s.SpanKind == trace.SpanKindServer && strings.Contains(s.InstrumentationScope.Name, "hertz")
+		})
+		requireSpan(t, spans, "kitex client span", func(s tracetest.SpanStub) bool {
+			return s.SpanKind == trace.SpanKindClient && strings.Contains(s.InstrumentationScope.Name, "kitex")
+		})
+		requireSpan(t, spans, "kitex server span", func(s tracetest.SpanStub) bool {
+			return s.SpanKind == trace.SpanKindServer && strings.Contains(s.InstrumentationScope.Name, "kitex")
+		})
+		requireSpan(t, spans, "database span", func(s tracetest.SpanStub) bool {
+			return s.Name == "insert users" && strings.Contains(s.InstrumentationScope.Name, "gorm")
+		})
+	})
+
+	videoID := publish(t, base, token)
+	exporter.Reset()
+	like := url.Values{"token": {token}, "video_id": {fmt.Sprint(videoID)}, "action_type": {"1"}}
+	mustOK(t, post(t, base+"/douyin/favorite/action/?"+like.Encode()))
+	t.Run("like: the consumer's span joins the request's trace", func(t *testing.T) {
+		var spans []tracetest.SpanStub
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			spans = traceOf(t, exporter, "/douyin/favorite/action/")
+			if n := count(spans, func(s tracetest.SpanStub) bool { return s.Name == "consume douyin.favorite" }); n >= 2 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		requireSpan(t, spans, "relay publish span", func(s tracetest.SpanStub) bool { return s.Name == "publish douyin.favorite" && s.SpanKind == trace.SpanKindProducer })
+		// Both counter groups (video and user) consume the like.
+		if n := count(spans, func(s tracetest.SpanStub) bool { return s.Name == "consume douyin.favorite" && s.SpanKind == trace.SpanKindConsumer }); n != 2 {
+			t.Fatalf("want 2 consumer spans in the like's trace, got %d: %v", n, names(spans))
+		}
+		consumers := map[trace.SpanID]bool{}
+		for _, s := range spans {
+			if s.Name == "consume douyin.favorite" {
+				consumers[s.SpanContext.SpanID()] = true
+			}
+		}
+		// The counter updates run under the consumer spans.
+		for _, table := range []string{"update videos", "update users"} {
+			requireSpan(t, spans, table+" under a consumer span", func(s tracetest.SpanStub) bool {
+				return s.Name == table && strings.Contains(s.InstrumentationScope.Name, "gorm") && consumers[s.Parent.SpanID()]
+			})
+		}
+	})
+}
+
+// traceOf returns every span of the trace whose gateway span served path.
+func traceOf(t *testing.T, exporter *tracetest.InMemoryExporter, path string) []tracetest.SpanStub {
+	t.Helper()
+	all := exporter.GetSpans()
+	var id trace.TraceID
+	for _, s := range all {
+		if s.SpanKind == trace.SpanKindServer && strings.Contains(s.InstrumentationScope.Name, "hertz") && strings.Contains(s.Name, path) {
+			id = s.SpanContext.TraceID()
+		}
+	}
+	if !id.IsValid() {
+		t.Fatalf("no gateway span for %s among %v", path, names(all))
+	}
+	var out []tracetest.SpanStub
+	for _, s := range all {
+		if s.SpanContext.TraceID() == id {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func requireSpan(t *testing.T, spans []tracetest.SpanStub, what string, match func(tracetest.SpanStub) bool) {
+	t.Helper()
+	if count(spans, match) == 0 {
+		t.Fatalf("no %s in the trace: %v", what, names(spans))
+	}
+}
+
+func count(spans []tracetest.SpanStub, match func(tracetest.SpanStub) bool) int {
+	n := 0
+	for _, s := range spans {
+		if match(s) {
+			n++
+		}
+	}
+	return n
+}
+
+func names(spans []tracetest.SpanStub) []string {
+	out := make([]string, len(spans))
+	for i, s := range spans {
+		out[i] = fmt.Sprintf("%s[%s %s]", s.Name, s.SpanKind, s.InstrumentationScope.Name)
+	}
+	return out
+}
+
+func startNode(t *testing.T) string {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.HTTPAddr = freeAddr(t)
+	cfg.Services.User, cfg.Services.Video = freeAddr(t), freeAddr(t)
+	cfg.Services.Interaction, cfg.Services.Message = freeAddr(t), freeAddr(t)
+	cfg.MySQLDSN = testutil.MySQLDSN(t)
+	if addr := os.Getenv("DOUYIN_TEST_REDIS_ADDR"); addr != "" {
+		cfg.RedisAddr, cfg.RedisPrefix = addr, testutil.KeyPrefix(t)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- node.Run(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(config.Config) { close(ready) })
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("node did not start: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("node did not start in 60s")
+	}
+	return "http://" + cfg.HTTPAddr
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+type body map[string]any
+
+func post(t *testing.T, u string) body {
+	t.Helper()
+	res, err := http.Post(u, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decode(t, res)
+}
+
+func decode(t *testing.T, res *http.Response) body {
+	t.Helper()
+	defer res.Body.Close()
+	var b body
+	dec := json.NewDecoder(res.Body)
+	dec.UseNumber()
+	if err := dec.Decode(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func mustOK(t *testing.T, b body) body {
+	t.Helper()
+	if fmt.Sprint(b["status_code"]) != "0" {
+		t.Fatalf("want success, got %v", b)
+	}
+	return b
+}
+
+func register(t *testing.T, base, name string) string {
+	b := mustOK(t, post(t, base+"/douyin/user/register/?"+url.Values{"username": {name}, "password": {"pw"}}.Encode()))
+	return b["token"].(string)
+}
+
+// publish uploads a two-second video made with ffmpeg and returns its id.
+func publish(t *testing.T, base, token string) int64 {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "v.mp4")
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10",
+		"-pix_fmt", "yuv420p", path).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg (apt-get install ffmpeg): %v %s", err, out)
+	}
+	data, _ := os.ReadFile(path)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("token", token)
+	_ = w.WriteField("title", "traced")
+	fw, _ := w.CreateFormFile("data", "v.mp4")
+	_, _ = fw.Write(data)
+	_ = w.Close()
+	res, err := http.Post(base+"/douyin/publish/action/", w.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustOK(t, decode(t, res))
+	res, err = http.Get(base + "/douyin/feed/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := decode(t, res)["video_list"].([]any)
+	if len(list) == 0 {
+		t.Fatal("published video not in the feed")
+	}
+	id, _ := list[0].(map[string]any)["id"].(json.Number).Int64()
+	return id
+}
