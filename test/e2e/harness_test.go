@@ -57,9 +57,12 @@ func (s *system) uname(name string) string {
 
 // startSystem starts douyin on free ports with its data in a temporary
 // directory (or dataDir, to restart over the same data).
-func startSystem(t *testing.T, dataDir string) *system {
+func startSystem(t *testing.T, dataDir string, tweaks ...func(*config.Config)) *system {
 	t.Helper()
 	cfg := config.Default()
+	for _, tweak := range tweaks {
+		tweak(&cfg)
+	}
 	cfg.DataDir = dataDir
 	cfg.HTTPAddr = freeAddr(t)
 	cfg.Services.User, cfg.Services.Video = freeAddr(t), freeAddr(t)
@@ -69,7 +72,7 @@ func startSystem(t *testing.T, dataDir string) *system {
 
 // newSystem starts a fresh system on a fresh database, or attaches to the
 // external deployment.
-func newSystem(t *testing.T) *system {
+func newSystem(t *testing.T, tweaks ...func(*config.Config)) *system {
 	t.Helper()
 	if base := externalBase(); base != "" {
 		cfg := config.Default()
@@ -77,7 +80,7 @@ func newSystem(t *testing.T) *system {
 		return &system{t: t, cfg: cfg, base: strings.TrimRight(base, "/"), stop: func() {}, ns: testutil.RandomHex(3)}
 	}
 	dir := t.TempDir()
-	s := startSystem(t, dir)
+	s := startSystem(t, dir, tweaks...)
 	t.Cleanup(s.stop)
 	return s
 }

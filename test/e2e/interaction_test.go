@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -26,20 +23,7 @@ type interactionE2E struct {
 // newInteractionE2E publishes one real video (made with ffmpeg) by author.
 func newInteractionE2E(t *testing.T, s *system, author account) *interactionE2E {
 	t.Helper()
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Fatal("ffmpeg is required: run `make ffmpeg` (or install ffmpeg)")
-	}
-	out := filepath.Join(t.TempDir(), "v.mp4")
-	cmd := exec.Command(ffmpeg, "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=160x120:rate=10",
-		"-pix_fmt", "yuv420p", "-y", out)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("make a test video: %v: %s", err, msg)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := makeVideo(t, 1)
 	mustOK(t, s.multipartForm("/douyin/publish/action/", url.Values{"token": {author.token}, "title": {"liked and commented"}},
 		map[string][]byte{"data": data}))
 	list := mustOK(t, s.call(http.MethodGet, "/douyin/publish/list/", url.Values{"token": {author.token}, "user_id": {id(author.id)}})).list(t, "video_list")
