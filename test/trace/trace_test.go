@@ -68,9 +68,13 @@ func TestOneTracePerRequest(t *testing.T) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		requireSpan(t, spans, "relay publish span", func(s tracetest.SpanStub) bool { return s.Name == "publish douyin.favorite" && s.SpanKind == trace.SpanKindProducer })
+		requireSpan(t, spans, "relay publish span", func(s tracetest.SpanStub) bool {
+			return s.Name == "publish douyin.favorite" && s.SpanKind == trace.SpanKindProducer
+		})
 		// Both counter groups (video and user) consume the like.
-		if n := count(spans, func(s tracetest.SpanStub) bool { return s.Name == "consume douyin.favorite" && s.SpanKind == trace.SpanKindConsumer }); n != 2 {
+		if n := count(spans, func(s tracetest.SpanStub) bool {
+			return s.Name == "consume douyin.favorite" && s.SpanKind == trace.SpanKindConsumer
+		}); n != 2 {
 			t.Fatalf("want 2 consumer spans in the like's trace, got %d: %v", n, names(spans))
 		}
 		consumers := map[trace.SpanID]bool{}
