@@ -68,7 +68,7 @@ func (s ServerSuite) Options() []server.Option {
 		opts = append(opts, server.WithRegistry(s.Registry))
 		if s.AdvertiseHost != "" && addr != nil {
 			advertised, _ := net.ResolveTCPAddr("tcp", net.JoinHostPort(s.AdvertiseHost, strconv.Itoa(addr.Port)))
-			opts = append(opts, server.WithRegistryInfo(&registry.Info{ServiceName: s.Name, Addr: advertised, Weight: discovery.DefaultWeight}))
+			opts = append(opts, server.WithRegistryInfo(&registry.Info{ServiceName: s.Name, Addr: advertised, Weight: discovery.DefaultWeight, SkipListenAddr: true}))
 		}
 	}
 	return opts
