@@ -79,12 +79,8 @@ func wantCode(t *testing.T, err error, code int32) {
 }
 
 // wantCodeOf calls an adapter whose client returns no response (as a Kitex
-// client does on any transport error) and wants code back.
-//
-// Known bug: the adapters call resp.GetBaseResp() before looking at err, and
-// the generated getters are not nil-safe, so a down service panics the
-// caller instead of giving ServiceUnavail. Until that is fixed the case is
-// skipped (not hidden: it is reported); it runs as soon as it stops panicking.
+// client does on any transport error) and wants code back, not a panic:
+// the generated GetBaseResp getters are not nil-safe.
 func wantCodeOf(t *testing.T, name string, call func() error, code int32) {
 	t.Helper()
 	t.Run(name, func(t *testing.T) {
@@ -95,7 +91,7 @@ func wantCodeOf(t *testing.T, name string, call func() error, code int32) {
 			return nil
 		}()
 		if panicked != nil {
-			t.Skipf("KNOWN BUG pkg/rpc/adapters.go: nil response dereferenced (%v); want code %d", panicked, code)
+			t.Fatalf("adapter panicked on a nil response (%v); want code %d", panicked, code)
 		}
 		wantCode(t, err, code)
 	})

@@ -42,6 +42,9 @@ func (s *Users) Create(ctx context.Context, u *User) error {
 func (s *Users) ByUsername(ctx context.Context, name string) (*User, error) {
 	var u User
 	err := s.db.WithContext(ctx).Where("username = ?", name).Take(&u).Error
+	if err == nil && u.Username != name { // MariaDB's utf8mb4_bin pads: "bob " = "bob"
+		err = gorm.ErrRecordNotFound
+	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
