@@ -1,6 +1,6 @@
-// Package bench measures the API end to end on an embedded system: Go
-// benchmarks over HTTP on loopback (run with `make bench`). Numbers from
-// this machine are in docs/benchmarks.md.
+// Package bench measures the API end to end on an embedded system (SQLite,
+// in-process Redis/Kafka/S3): Go benchmarks over HTTP on loopback, run with
+// `make bench`. Numbers from this machine are in docs/benchmarks.md.
 package bench
 
 import (
@@ -17,11 +17,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
+
+	"github.com/cloudwego/hertz/pkg/common/hlog"
+	"github.com/cloudwego/kitex/pkg/klog"
 
 	"github.com/douyin-go/douyin/cmd/douyin/node"
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
 type fixture struct {
@@ -31,24 +34,50 @@ type fixture struct {
 	video []byte
 }
 
-// setup starts a system with one user who published 30 videos.
+var (
+	sharedOnce    sync.Once
+	shared        *fixture
+	stopShared    = func() {}
+	sharedDataDir string
+)
+
+// TestMain stops the shared system after the last benchmark.
+func TestMain(m *testing.M) {
+	// The frameworks' own info logs would interleave with the results.
+	klog.SetOutput(io.Discard)
+	hlog.SetOutput(io.Discard)
+	code := m.Run()
+	stopShared()
+	os.Exit(code)
+}
+
+// setup returns the system every benchmark shares: one user who published
+// 30 videos of about 300 KB, started once.
 func setup(b *testing.B) *fixture {
 	b.Helper()
+	sharedOnce.Do(func() { shared = start(b) })
+	if shared == nil {
+		b.Fatal("the shared system did not start")
+	}
+	return shared
+}
+
+func start(b *testing.B) *fixture {
+	dir, err := os.MkdirTemp("", "douyin-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
 	cfg := config.Default()
-	cfg.DataDir = b.TempDir()
+	cfg.DataDir = dir
 	cfg.HTTPAddr = freeAddr(b)
 	cfg.Services.User, cfg.Services.Video = freeAddr(b), freeAddr(b)
 	cfg.Services.Interaction, cfg.Services.Message = freeAddr(b), freeAddr(b)
-	cfg.MySQLDSN = testutil.MySQLDSN(b)
-	if addr := os.Getenv("DOUYIN_TEST_REDIS_ADDR"); addr != "" {
-		cfg.RedisAddr, cfg.RedisPrefix = addr, testutil.KeyPrefix(b)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready, done := make(chan struct{}), make(chan error, 1)
 	go func() {
 		done <- node.Run(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(config.Config) { close(ready) })
 	}()
-	b.Cleanup(func() { cancel(); <-done })
+	stopShared = func() { cancel(); <-done; _ = os.RemoveAll(dir) }
 	select {
 	case <-ready:
 	case err := <-done:
@@ -61,7 +90,7 @@ func setup(b *testing.B) *fixture {
 	}
 	post(b, f.base+"/douyin/user/register/?username=bench&password=pw", &reg)
 	f.token, f.user = reg.Token, reg.UserID
-	f.video = makeVideo(b)
+	f.video = makeVideo(b, dir)
 	for i := 0; i < 30; i++ {
 		f.publish(b)
 	}
@@ -167,10 +196,10 @@ func expectOK(b *testing.B, res *http.Response, into any) {
 	}
 }
 
-func makeVideo(b *testing.B) []byte {
-	out := filepath.Join(b.TempDir(), "v.mp4")
+func makeVideo(b *testing.B, dir string) []byte {
+	out := filepath.Join(dir, "v.mp4")
 	if msg, err := exec.Command("ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=10:size=480x360:rate=25",
-		"-pix_fmt", "yuv420p", "-b:v", "220k", "-y", out).CombinedOutput(); err != nil {
+		"-pix_fmt", "yuv420p", "-b:v", "400k", "-y", out).CombinedOutput(); err != nil {
 		b.Fatalf("ffmpeg: %v %s", err, msg)
 	}
 	data, _ := os.ReadFile(out)
@@ -185,4 +214,3 @@ func freeAddr(b *testing.B) string {
 	defer l.Close()
 	return l.Addr().String()
 }
-
