@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/cloudwego/kitex/pkg/discovery"
 	"github.com/cloudwego/kitex/pkg/registry"
@@ -16,9 +17,39 @@ func Discovery(endpoints []string) (registry.Registry, discovery.Resolver, error
 	if err != nil {
 		return nil, nil, fmt.Errorf("etcd registry: %w", err)
 	}
+	reg = &onceRegistered{Registry: reg}
 	res, err := etcd.NewEtcdResolver(endpoints)
 	if err != nil {
 		return nil, nil, fmt.Errorf("etcd resolver: %w", err)
 	}
 	return reg, res, nil
+}
+
+// onceRegistered deregisters only what was registered: Kitex registers a
+// server about a second after it starts listening, and registry-etcd
+// panics when asked to deregister before that (a stop right after start).
+type onceRegistered struct {
+	registry.Registry
+	mu         sync.Mutex
+	registered bool
+}
+
+func (r *onceRegistered) Register(info *registry.Info) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.Registry.Register(info); err != nil {
+		return err
+	}
+	r.registered = true
+	return nil
+}
+
+func (r *onceRegistered) Deregister(info *registry.Info) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.registered {
+		return nil
+	}
+	r.registered = false
+	return r.Registry.Deregister(info)
 }
