@@ -4,10 +4,13 @@ import (
 	"context"
 	"time"
 
+	"github.com/cloudwego/kitex/server"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/kafka-go"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // RunRelay relays outbox to Kafka until ctx ends, exposing its backlog as
@@ -33,4 +36,18 @@ func (d *Deps) RunConsumer(ctx context.Context, c *eventbus.Consumer) {
 		d.Metrics.Gauge("douyin_consumer_lag", "Messages behind the end of the partitions this consumer reads.",
 			prometheus.Labels{"group": c.Group()}, func() float64 { return float64(reader.Lag()) })
 	})
+}
+
+// Serve serves svr and runs the service's outbox relay and counter
+// consumer (either may be nil) until ctx ends or one of them fails.
+func (d *Deps) Serve(ctx context.Context, svr server.Server, outbox *eventbus.Outbox, consumer *eventbus.Consumer) error {
+	g, ctx := errgroup.WithContext(ctx)
+	if outbox != nil {
+		g.Go(func() error { d.RunRelay(ctx, outbox); return nil })
+	}
+	if consumer != nil {
+		g.Go(func() error { d.RunConsumer(ctx, consumer); return nil })
+	}
+	g.Go(func() error { return rpc.Serve(ctx, svr) })
+	return g.Wait()
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/cloudwego/kitex/server"
-	"golang.org/x/sync/errgroup"
 
 	// The zone database is compiled in, so comment dates are right in
 	// minimal containers without /usr/share/zoneinfo.
@@ -75,9 +74,5 @@ func New(deps *infra.Deps) (*App, error) {
 
 // Run serves RPCs and relays the outbox until ctx ends.
 func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
-	svr := interactionservice.NewServer(a.handler, server.WithSuite(suite))
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { a.deps.RunRelay(ctx, a.outbox); return nil })
-	g.Go(func() error { return rpc.Serve(ctx, svr) })
-	return g.Wait()
+	return a.deps.Serve(ctx, interactionservice.NewServer(a.handler, server.WithSuite(suite)), a.outbox, nil)
 }

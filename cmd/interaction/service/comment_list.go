@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/idlist"
 )
 
 // CommentList lists the comments on video, newest first, each with its
@@ -24,7 +25,7 @@ func (s *Service) CommentList(ctx context.Context, viewer, video int64) ([]*base
 	for i, c := range rows {
 		authorIDs[i] = c.UserID
 	}
-	authors, err := s.users.MGetUsers(ctx, viewer, uniquePositive(authorIDs))
+	authors, err := s.users.MGetUsers(ctx, viewer, idlist.UniquePositive(authorIDs))
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,15 @@
 package service
 
-import "context"
+import (
+	"context"
+
+	"github.com/douyin-go/douyin/pkg/idlist"
+)
 
 // MIsFavorite answers, for every positive id in videos, whether user likes
 // it, with one query; an anonymous user (0) likes nothing.
 func (s *Service) MIsFavorite(ctx context.Context, user int64, videos []int64) (map[int64]bool, error) {
-	ids := uniquePositive(videos)
+	ids := idlist.UniquePositive(videos)
 	out := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		out[id] = false

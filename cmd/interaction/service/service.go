@@ -110,15 +110,3 @@ func checkActor(user int64) error {
 	}
 	return nil
 }
-
-func uniquePositive(ids []int64) []int64 {
-	seen := make(map[int64]bool, len(ids))
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if id > 0 && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/cloudwego/kitex/server"
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/douyin-go/douyin/cmd/user/consumer"
 	"github.com/douyin-go/douyin/cmd/user/dal"
@@ -56,10 +55,5 @@ func New(deps *infra.Deps) (*App, error) {
 
 // Run serves RPCs, relays the outbox and consumes counter events until ctx ends.
 func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
-	svr := userservice.NewServer(a.handler, server.WithSuite(suite))
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { a.deps.RunRelay(ctx, a.outbox); return nil })
-	g.Go(func() error { a.deps.RunConsumer(ctx, a.consumer); return nil })
-	g.Go(func() error { return rpc.Serve(ctx, svr) })
-	return g.Wait()
+	return a.deps.Serve(ctx, userservice.NewServer(a.handler, server.WithSuite(suite)), a.outbox, a.consumer)
 }

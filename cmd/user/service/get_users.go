@@ -6,6 +6,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/user/dal"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/idlist"
 )
 
 // GetUser returns one user as viewer sees it.
@@ -27,7 +28,7 @@ func (s *Service) GetUser(ctx context.Context, viewer, id int64) (*base.User, er
 // MGetUsers returns the users found among ids as viewer sees them, with
 // one cache/database read for the users and one for is_follow.
 func (s *Service) MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error) {
-	ids = uniquePositive(ids)
+	ids = idlist.UniquePositive(ids)
 	rows, err := s.users.ByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -72,16 +73,4 @@ func (s *Service) pack(u dal.User, isFollow bool) *base.User {
 		WorkCount:       u.WorkCount,
 		FavoriteCount:   u.FavoriteCount,
 	}
-}
-
-func uniquePositive(ids []int64) []int64 {
-	seen := make(map[int64]bool, len(ids))
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if id > 0 && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }

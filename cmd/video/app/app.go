@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cloudwego/kitex/server"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/douyin-go/douyin/cmd/video/consumer"
 	"github.com/douyin-go/douyin/cmd/video/dal"
@@ -74,10 +73,5 @@ func New(deps *infra.Deps) (*App, error) {
 
 // Run serves RPCs, relays the outbox and consumes counter events until ctx ends.
 func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
-	svr := videoservice.NewServer(a.handler, server.WithSuite(suite))
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { a.deps.RunRelay(ctx, a.outbox); return nil })
-	g.Go(func() error { a.deps.RunConsumer(ctx, a.consumer); return nil })
-	g.Go(func() error { return rpc.Serve(ctx, svr) })
-	return g.Wait()
+	return a.deps.Serve(ctx, videoservice.NewServer(a.handler, server.WithSuite(suite)), a.outbox, a.consumer)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/idlist"
 )
 
 // PublishList returns user's videos as viewer sees them, newest first.
@@ -34,7 +35,7 @@ func (s *Service) MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]
 
 // VideoAuthors maps each known video id to its author id.
 func (s *Service) VideoAuthors(ctx context.Context, ids []int64) (map[int64]int64, error) {
-	rows, err := s.videos.ByIDs(ctx, uniquePositive(ids))
+	rows, err := s.videos.ByIDs(ctx, idlist.UniquePositive(ids))
 	if err != nil {
 		return nil, err
 	}

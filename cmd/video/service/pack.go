@@ -5,13 +5,14 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/idlist"
 )
 
 // assemble turns ids into Videos as viewer sees them, in the order of ids,
 // with one batch read of rows, one of authors and one of is_favorite,
 // however many ids there are. Unknown ids are left out.
 func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
-	ids = uniquePositive(ids)
+	ids = idlist.UniquePositive(ids)
 	if len(ids) == 0 {
 		return []*base.Video{}, nil
 	}
@@ -23,7 +24,7 @@ func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*b
 	for _, v := range rows {
 		authorIDs = append(authorIDs, v.AuthorID)
 	}
-	authors, err := s.users.MGetUsers(ctx, viewer, uniquePositive(authorIDs))
+	authors, err := s.users.MGetUsers(ctx, viewer, idlist.UniquePositive(authorIDs))
 	if err != nil {
 		return nil, err
 	}
@@ -60,16 +61,4 @@ func (s *Service) pack(v dal.Video, author *base.User, liked bool) *base.Video {
 		IsFavorite:    liked,
 		Title:         v.Title,
 	}
-}
-
-func uniquePositive(ids []int64) []int64 {
-	seen := make(map[int64]bool, len(ids))
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if id > 0 && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }

@@ -1,0 +1,16 @@
+// Package idlist holds helpers for lists of entity ids.
+package idlist
+
+// UniquePositive returns ids without duplicates and without ids that can
+// name no entity (zero or negative), in their first-seen order.
+func UniquePositive(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if id > 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
