@@ -22,6 +22,17 @@ type Clients struct {
 	Message     messageservice.Client
 }
 
+// retryable lists, per service, the methods that may be retried on any
+// failure: reads, and writes that are idempotent by design (following or
+// liking twice changes nothing). Other writes are retried only when no
+// connection could be made.
+var retryable = map[string][]string{
+	UserService:        {"Login", "GetUser", "MGetUsers", "FollowList", "FollowerList", "FriendList", "Follow"},
+	VideoService:       {"Feed", "PublishList", "MGetVideos", "VideoAuthors"},
+	InteractionService: {"FavoriteList", "MIsFavorite", "CommentList", "FavoriteAction"},
+	MessageService:     {"Chat", "LatestMessages"},
+}
+
 // NewClients builds clients from cfg: through resolver when it is not nil,
 // else at the static addresses of cfg.Services.
 func NewClients(cfg config.Config, resolver discovery.Resolver) (*Clients, error) {
@@ -29,6 +40,7 @@ func NewClients(cfg config.Config, resolver discovery.Resolver) (*Clients, error
 		return client.WithSuite(ClientSuite{
 			Service: name, HostPorts: []string{addr}, Resolver: resolver,
 			Timeout: cfg.RPC.Timeout, ConnectTimeout: cfg.RPC.ConnectTimeout,
+			ReadMethods: retryable[name],
 		})
 	}
 	var (
