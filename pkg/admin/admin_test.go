@@ -1,0 +1,57 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/douyin-go/douyin/pkg/metrics"
+)
+
+func TestEndpoints(t *testing.T) {
+	m := metrics.New()
+	m.Gauge("douyin_outbox_backlog", "test gauge", prometheus.Labels{"table": "user_outbox"}, func() float64 { return 7 })
+	healthy := func(context.Context) error { return nil }
+	down := func(context.Context) error { return errors.New("dial tcp: connection refused") }
+	tests := []struct {
+		name     string
+		checks   map[string]Check
+		path     string
+		wantCode int
+		wantBody string
+	}{
+		{"liveness ignores dependencies", map[string]Check{"redis": down}, "/healthz", 200, `"ok"`},
+		{"ready when every dependency answers", map[string]Check{"database": healthy, "redis": healthy}, "/readyz", 200, `"ready"`},
+		{"not ready while one is down", map[string]Check{"database": healthy, "kafka": down}, "/readyz", 503, `"kafka":"dial tcp: connection refused"`},
+		{"metrics expose registered gauges", nil, "/metrics", 200, `douyin_outbox_backlog{table="user_outbox"} 7`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(Handler(m, tt.checks))
+			defer srv.Close()
+			res, err := http.Get(srv.URL + tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != tt.wantCode || !strings.Contains(string(body), tt.wantBody) {
+				t.Fatalf("GET %s: %d %s, want %d containing %s", tt.path, res.StatusCode, body, tt.wantCode, tt.wantBody)
+			}
+		})
+	}
+}
+
+func TestServeOffWithoutAddress(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Serve(ctx, "", nil, nil); err != nil {
+		t.Fatalf("Serve with no address: %v", err)
+	}
+}
