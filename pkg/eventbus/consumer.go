@@ -230,3 +230,29 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	}
 }
+
+// ProcessedRetention is how long applied event ids are remembered. Kafka
+// keeps messages for 7 days by default, so no redelivery comes later.
+const ProcessedRetention = 14 * 24 * time.Hour
+
+// Prune forgets event ids applied before cutoff and reports how many.
+func (c *Consumer) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
+	res := c.db.WithContext(ctx).Table(c.table).Where("applied_at < ?", cutoff.UTC()).Delete(&processedRecord{})
+	return res.RowsAffected, res.Error
+}
+
+// pruneLoop keeps the processed-events table from growing forever.
+func (c *Consumer) pruneLoop(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := c.Prune(ctx, time.Now().Add(-ProcessedRetention)); err != nil && ctx.Err() == nil {
+				c.log.Warn("prune processed events", "group", c.group, "err", err)
+			}
+		}
+	}
+}

@@ -253,3 +253,27 @@ func (r *recordingPublisher) WriteMessages(_ context.Context, msgs ...kafka.Mess
 	r.msgs = append(r.msgs, msgs...)
 	return nil
 }
+
+func TestPruneForgetsOnlyOldEvents(t *testing.T) {
+	p := newPipeline(t)
+	for _, id := range []string{"old", "new"} {
+		if _, err := p.consumer.Apply(context.Background(), "test.tally", id, []byte(`{"Name":"a","Delta":1}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.db.Table("test_tally_processed").Where("event_id = ?", "old").
+		Update("applied_at", time.Now().Add(-30*24*time.Hour)).Error; err != nil {
+		t.Fatal(err)
+	}
+	n, err := p.consumer.Prune(context.Background(), time.Now().Add(-eventbus.ProcessedRetention))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d (err %v), want 1", n, err)
+	}
+	// The recent event is still remembered: redelivering it changes nothing.
+	if fresh, err := p.consumer.Apply(context.Background(), "test.tally", "new", []byte(`{"Name":"a","Delta":1}`)); err != nil || fresh {
+		t.Fatalf("recent event applied again: fresh=%v err=%v", fresh, err)
+	}
+	if p.count(t) != 2 {
+		t.Fatalf("count %d, want 2", p.count(t))
+	}
+}

@@ -3,6 +3,7 @@ package eventbus
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/segmentio/kafka-go"
 
@@ -24,5 +25,6 @@ func RunConsumer(ctx context.Context, c *Consumer, brokers []string, observe ...
 	for _, o := range observe {
 		o(reader)
 	}
+	go c.pruneLoop(ctx, time.Hour)
 	c.Run(ctx, reader)
 }

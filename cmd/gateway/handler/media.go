@@ -16,7 +16,9 @@ import (
 // Range support (206 Partial Content) so players can seek.
 func (h *Handler) Media(ctx context.Context, c *app.RequestContext) {
 	key := strings.TrimPrefix(c.Param("key"), "/")
-	if !strings.HasPrefix(key, "videos/") && !strings.HasPrefix(key, "covers/") {
+	// Only published media, named as the video service names them: no
+	// way to reach staged uploads or anything else in the bucket.
+	if !strings.HasPrefix(key, "videos/") && !strings.HasPrefix(key, "covers/") || strings.Contains(key, "..") || strings.Count(key, "/") != 1 {
 		c.String(http.StatusNotFound, "not found")
 		return
 	}
