@@ -4,6 +4,7 @@
 package errno
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -74,10 +75,10 @@ func Convert(err error) ErrNo {
 // ToBaseResp packs err for an RPC response. An error that is not a
 // business error is logged here, the one place every RPC outcome passes,
 // since the client only ever sees the generic message.
-func ToBaseResp(err error) *base.BaseResp {
+func ToBaseResp(ctx context.Context, err error) *base.BaseResp {
 	e := Convert(err)
 	if err != nil && e == ServiceErr && !errors.Is(err, ServiceErr) {
-		slog.Default().Error("request failed", "err", err)
+		slog.Default().ErrorContext(ctx, "request failed", "err", err)
 	}
 	return &base.BaseResp{StatusCode: e.Code, StatusMsg: e.Msg}
 }

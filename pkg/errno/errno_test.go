@@ -1,6 +1,7 @@
 package errno
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -40,7 +41,7 @@ func TestBaseRespRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := FromBaseResp(ToBaseResp(tt.err))
+			got := FromBaseResp(ToBaseResp(context.Background(), tt.err))
 			if Convert(got) != Convert(tt.err) {
 				t.Fatalf("round trip of %v gave %v", tt.err, got)
 			}

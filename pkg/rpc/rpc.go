@@ -172,9 +172,9 @@ type Response interface {
 // ServiceUnavail (details stay in logs, not in responses); a business
 // failure keeps its errno. resp is only read when err is nil (Kitex
 // returns a nil response with an error).
-func Check(resp Response, err error) error {
+func Check(ctx context.Context, resp Response, err error) error {
 	if err != nil {
-		slog.Default().Warn("rpc failed", "err", err)
+		slog.Default().WarnContext(ctx, "rpc failed", "err", err)
 		return errno.ServiceUnavail
 	}
 	if v := reflect.ValueOf(resp); !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil()) {

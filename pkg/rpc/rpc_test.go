@@ -39,7 +39,7 @@ func TestResult(t *testing.T) {
 			if tt.resp != nil || tt.err == nil {
 				resp = &user.FollowResponse{BaseResp: tt.resp}
 			}
-			err := Check(resp, tt.err)
+			err := Check(context.Background(), resp, tt.err)
 			if tt.want == nil {
 				if err != nil {
 					t.Fatalf("Check = %v, want nil", err)

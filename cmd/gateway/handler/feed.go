@@ -27,7 +27,7 @@ func (h *Handler) Feed(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Video.Feed(ctx, &video.FeedRequest{ViewerId: auth.UserID(c), LatestTime: latest})
-	if err := rpc.Check(resp, err); err != nil {
+	if err := rpc.Check(ctx, resp, err); err != nil {
 		fail(c, err)
 		return
 	}

@@ -2,6 +2,7 @@ package handler_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -164,11 +165,11 @@ func TestFeedResponse(t *testing.T) {
 		wantNext  int64
 		wantEmpty bool // the list must be [] (never null)
 	}{
-		{"videos", &video.FeedResponse{BaseResp: errno.ToBaseResp(nil), Videos: videos, NextTime: 1_700_000_000_000},
+		{"videos", &video.FeedResponse{BaseResp: errno.ToBaseResp(context.Background(), nil), Videos: videos, NextTime: 1_700_000_000_000},
 			nil, errno.Success, videos, 1_700_000_000_000, false},
-		{"no videos is []", &video.FeedResponse{BaseResp: errno.ToBaseResp(nil), NextTime: 42},
+		{"no videos is []", &video.FeedResponse{BaseResp: errno.ToBaseResp(context.Background(), nil), NextTime: 42},
 			nil, errno.Success, []*base.Video{}, 42, true},
-		{"business error passed on", &video.FeedResponse{BaseResp: errno.ToBaseResp(errno.UserNotExist)},
+		{"business error passed on", &video.FeedResponse{BaseResp: errno.ToBaseResp(context.Background(), errno.UserNotExist)},
 			nil, errno.UserNotExist, nil, 0, false},
 		{"video service unreachable", nil, errors.New("connection refused"), errno.ServiceUnavail, nil, 0, false},
 	}

@@ -81,7 +81,7 @@ func (h *Handler) PublishAction(ctx context.Context, c *app.RequestContext) {
 		// The video service never answered; it may not have removed the upload.
 		_ = h.store.Delete(context.WithoutCancel(ctx), key)
 	}
-	reply(c, statusOf(rpc.Check(resp, err)))
+	reply(c, statusOf(rpc.Check(ctx, resp, err)))
 }
 
 // readUpload streams the form. The query string wins over form fields.
@@ -187,7 +187,7 @@ func (h *Handler) PublishList(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Video.PublishList(ctx, req)
-	if err := rpc.Check(resp, err); err != nil {
+	if err := rpc.Check(ctx, resp, err); err != nil {
 		fail(c, err)
 		return
 	}

@@ -181,7 +181,7 @@ func (f *fakeVideoClient) Publish(ctx context.Context, req *video.PublishRequest
 	if f.publishResp != nil {
 		return f.publishResp, nil
 	}
-	return &video.PublishResponse{BaseResp: errno.ToBaseResp(nil), VideoId: 99}, nil
+	return &video.PublishResponse{BaseResp: errno.ToBaseResp(context.Background(), nil), VideoId: 99}, nil
 }
 
 func (f *fakeVideoClient) Feed(_ context.Context, req *video.FeedRequest, _ ...callopt.Option) (*video.FeedResponse, error) {
@@ -194,7 +194,7 @@ func (f *fakeVideoClient) Feed(_ context.Context, req *video.FeedRequest, _ ...c
 	if f.feedResp != nil {
 		return f.feedResp, nil
 	}
-	return &video.FeedResponse{BaseResp: errno.ToBaseResp(nil)}, nil
+	return &video.FeedResponse{BaseResp: errno.ToBaseResp(context.Background(), nil)}, nil
 }
 
 // answerPublish sets what Publish answers from now on.
@@ -707,8 +707,8 @@ func TestPublishVideoServiceOutcome(t *testing.T) {
 		wantUnstaged bool // the gateway removed the staged upload
 	}{
 		{"published", nil, nil, nil, errno.Success, 1, false},
-		{"not a video", &video.PublishResponse{BaseResp: errno.ToBaseResp(errno.VideoInvalid)}, nil, nil, errno.VideoInvalid, 1, false},
-		{"bad title", &video.PublishResponse{BaseResp: errno.ToBaseResp(errno.ParamErr.WithMessage("title must be at most 100 characters"))}, nil, nil, errno.ParamErr, 1, false},
+		{"not a video", &video.PublishResponse{BaseResp: errno.ToBaseResp(context.Background(), errno.VideoInvalid)}, nil, nil, errno.VideoInvalid, 1, false},
+		{"bad title", &video.PublishResponse{BaseResp: errno.ToBaseResp(context.Background(), errno.ParamErr.WithMessage("title must be at most 100 characters"))}, nil, nil, errno.ParamErr, 1, false},
 		{"video service unreachable", nil, errors.New("connection refused"), nil, errno.ServiceUnavail, 1, true},
 		{"staging fails", nil, nil, errors.New("s3 down"), errno.ServiceErr, 0, false},
 	}

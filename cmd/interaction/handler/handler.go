@@ -59,5 +59,5 @@ func (h *Handler) status(ctx context.Context, method string, err error) *base.Ba
 	if err != nil && !errors.As(err, &business) {
 		h.log.ErrorContext(ctx, "interaction request failed", "method", method, "err", err)
 	}
-	return errno.ToBaseResp(err)
+	return errno.ToBaseResp(ctx, err)
 }

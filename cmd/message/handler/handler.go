@@ -18,15 +18,15 @@ func New(svc *service.Service) *Handler { return &Handler{svc: svc} }
 
 func (h *Handler) SendMessage(ctx context.Context, req *message.SendMessageRequest) (*message.SendMessageResponse, error) {
 	err := h.svc.SendMessage(ctx, req.FromUserId, req.ToUserId, req.ActionType, req.Content)
-	return &message.SendMessageResponse{BaseResp: errno.ToBaseResp(err)}, nil
+	return &message.SendMessageResponse{BaseResp: errno.ToBaseResp(ctx, err)}, nil
 }
 
 func (h *Handler) Chat(ctx context.Context, req *message.ChatRequest) (*message.ChatResponse, error) {
 	msgs, err := h.svc.Chat(ctx, req.UserId, req.ToUserId, req.PreMsgTime)
-	return &message.ChatResponse{BaseResp: errno.ToBaseResp(err), Messages: msgs}, nil
+	return &message.ChatResponse{BaseResp: errno.ToBaseResp(ctx, err), Messages: msgs}, nil
 }
 
 func (h *Handler) LatestMessages(ctx context.Context, req *message.LatestMessagesRequest) (*message.LatestMessagesResponse, error) {
 	msgs, err := h.svc.LatestMessages(ctx, req.UserId, req.PeerIds)
-	return &message.LatestMessagesResponse{BaseResp: errno.ToBaseResp(err), Messages: msgs}, nil
+	return &message.LatestMessagesResponse{BaseResp: errno.ToBaseResp(ctx, err), Messages: msgs}, nil
 }

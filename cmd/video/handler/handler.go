@@ -18,25 +18,25 @@ func New(svc *service.Service) *Handler { return &Handler{svc: svc} }
 
 func (h *Handler) Publish(ctx context.Context, req *video.PublishRequest) (*video.PublishResponse, error) {
 	id, err := h.svc.Publish(ctx, req.AuthorId, req.Title, req.UploadKey)
-	return &video.PublishResponse{BaseResp: errno.ToBaseResp(err), VideoId: id}, nil
+	return &video.PublishResponse{BaseResp: errno.ToBaseResp(ctx, err), VideoId: id}, nil
 }
 
 func (h *Handler) Feed(ctx context.Context, req *video.FeedRequest) (*video.FeedResponse, error) {
 	videos, next, err := h.svc.Feed(ctx, req.ViewerId, req.LatestTime)
-	return &video.FeedResponse{BaseResp: errno.ToBaseResp(err), Videos: videos, NextTime: next}, nil
+	return &video.FeedResponse{BaseResp: errno.ToBaseResp(ctx, err), Videos: videos, NextTime: next}, nil
 }
 
 func (h *Handler) PublishList(ctx context.Context, req *video.PublishListRequest) (*video.PublishListResponse, error) {
 	videos, err := h.svc.PublishList(ctx, req.ViewerId, req.UserId)
-	return &video.PublishListResponse{BaseResp: errno.ToBaseResp(err), Videos: videos}, nil
+	return &video.PublishListResponse{BaseResp: errno.ToBaseResp(ctx, err), Videos: videos}, nil
 }
 
 func (h *Handler) MGetVideos(ctx context.Context, req *video.MGetVideosRequest) (*video.MGetVideosResponse, error) {
 	videos, err := h.svc.MGetVideos(ctx, req.ViewerId, req.VideoIds)
-	return &video.MGetVideosResponse{BaseResp: errno.ToBaseResp(err), Videos: videos}, nil
+	return &video.MGetVideosResponse{BaseResp: errno.ToBaseResp(ctx, err), Videos: videos}, nil
 }
 
 func (h *Handler) VideoAuthors(ctx context.Context, req *video.VideoAuthorsRequest) (*video.VideoAuthorsResponse, error) {
 	authors, err := h.svc.VideoAuthors(ctx, req.VideoIds)
-	return &video.VideoAuthorsResponse{BaseResp: errno.ToBaseResp(err), AuthorIds: authors}, nil
+	return &video.VideoAuthorsResponse{BaseResp: errno.ToBaseResp(ctx, err), AuthorIds: authors}, nil
 }
