@@ -138,6 +138,15 @@ func (c Config) validate() error {
 	return nil
 }
 
+// CounterWait bounds how long an action waits for its counters to be
+// applied before it returns anyway. It stays well inside the RPC timeout:
+// a wait as long as the timeout would make the caller give up on an action
+// that committed (a comment the client then posts again) whenever the
+// consumers lag.
+func (c Config) CounterWait() time.Duration {
+	return min(3*time.Second, c.RPC.Timeout/2)
+}
+
 // PublicBase is the URL clients reach the gateway at, without a trailing
 // slash: PublicURL when set, else the gateway's own address with an
 // unspecified host replaced by this machine's first non-loopback IPv4

@@ -72,3 +72,20 @@ func TestLoadRejects(t *testing.T) {
 		t.Fatal("missing file: want an error")
 	}
 }
+
+// An action's wait for its counters must end well before the caller's RPC
+// timeout, or a committed comment or like reaches the client as a timeout
+// whenever the consumers lag.
+func TestCounterWaitStaysInsideTheRPCTimeout(t *testing.T) {
+	for _, timeout := range []time.Duration{500 * time.Millisecond, time.Second, 3 * time.Second, 10 * time.Second} {
+		cfg := Default()
+		cfg.RPC.Timeout = timeout
+		wait := cfg.CounterWait()
+		if wait <= 0 || wait > timeout/2 {
+			t.Errorf("RPC timeout %s: counter wait %s, want positive and at most half of it", timeout, wait)
+		}
+	}
+	if wait := Default().CounterWait(); wait < time.Second {
+		t.Errorf("default counter wait %s is too short for a lagging consumer", wait)
+	}
+}

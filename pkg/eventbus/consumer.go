@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -65,12 +66,15 @@ type Consumer struct {
 	routes  map[string]Route
 	applied *Applied
 	log     *slog.Logger
+
+	lagMu sync.Mutex
+	lags  map[string]int64 // "topic/partition" -> messages after the last one applied
 }
 
 // NewConsumer builds the consumer of group, recording processed ids in
 // "<group>_processed". applied may be nil.
 func NewConsumer(group string, db *gorm.DB, applied *Applied, log *slog.Logger, routes ...Route) *Consumer {
-	c := &Consumer{group: group, db: db, table: tableName(group), routes: map[string]Route{}, applied: applied, log: log}
+	c := &Consumer{group: group, db: db, table: tableName(group), routes: map[string]Route{}, applied: applied, log: log, lags: map[string]int64{}}
 	for _, r := range routes {
 		c.routes[r.Topic] = r
 	}
@@ -182,10 +186,32 @@ func (c *Consumer) Run(ctx context.Context, reader Fetcher) {
 		if ctx.Err() != nil {
 			return
 		}
+		c.noteLag(msg)
 		if err := reader.CommitMessages(ctx, msg); err != nil && ctx.Err() == nil {
 			c.log.Warn("kafka commit failed; event may be redelivered", "group", c.group, "err", err)
 		}
 	}
+}
+
+// noteLag records how far msg's partition was behind once msg was applied.
+func (c *Consumer) noteLag(msg kafka.Message) {
+	key := fmt.Sprintf("%s/%d", msg.Topic, msg.Partition)
+	c.lagMu.Lock()
+	c.lags[key] = max(msg.HighWaterMark-msg.Offset-1, 0)
+	c.lagMu.Unlock()
+}
+
+// Lag is how many messages of its partitions this consumer had still to
+// apply, as of the last message it applied from each. (kafka.Reader's own
+// Lag is always -1 for a consumer-group reader.)
+func (c *Consumer) Lag() int64 {
+	c.lagMu.Lock()
+	defer c.lagMu.Unlock()
+	var total int64
+	for _, n := range c.lags {
+		total += n
+	}
+	return total
 }
 
 func (c *Consumer) applyWithRetry(ctx context.Context, msg kafka.Message) {

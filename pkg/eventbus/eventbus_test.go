@@ -277,3 +277,91 @@ func TestPruneForgetsOnlyOldEvents(t *testing.T) {
 		t.Fatalf("count %d, want 2", p.count(t))
 	}
 }
+
+// cancellingPublisher acknowledges the events and then the relay's context
+// ends, as when the process shuts down right after Kafka answered.
+type cancellingPublisher struct {
+	recordingPublisher
+	cancel context.CancelFunc
+}
+
+func (c *cancellingPublisher) WriteMessages(ctx context.Context, msgs ...kafka.Message) error {
+	err := c.recordingPublisher.WriteMessages(ctx, msgs...)
+	c.cancel()
+	return err
+}
+
+// Events Kafka acknowledged leave the outbox even when the relay is being
+// stopped at that moment; otherwise every restart would publish them again.
+func TestRelayForgetsAcknowledgedEventsDuringShutdown(t *testing.T) {
+	p := newPipeline(t)
+	p.emit(t, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pub := &cancellingPublisher{cancel: cancel}
+	n, err := eventbus.NewRelay(p.db, p.outbox, pub, quietLog()).Flush(ctx)
+	if err != nil || n != 2 || len(pub.msgs) != 2 {
+		t.Fatalf("flush: n=%d err=%v published=%d; want 2 events published", n, err, len(pub.msgs))
+	}
+	if pending, _ := p.outbox.Pending(context.Background(), p.db); pending != 0 {
+		t.Fatalf("pending %d after Kafka acknowledged, want 0", pending)
+	}
+}
+
+// scriptedFetcher hands out msgs, then blocks until ctx ends.
+type scriptedFetcher struct {
+	msgs    chan kafka.Message
+	applied chan struct{}
+}
+
+func (f *scriptedFetcher) FetchMessage(ctx context.Context) (kafka.Message, error) {
+	select {
+	case m := <-f.msgs:
+		return m, nil
+	case <-ctx.Done():
+		return kafka.Message{}, ctx.Err()
+	}
+}
+
+func (f *scriptedFetcher) CommitMessages(context.Context, ...kafka.Message) error {
+	f.applied <- struct{}{}
+	return nil
+}
+
+// Lag reports the messages still to apply per partition (the consumer
+// lag metric); kafka.Reader.Lag is always -1 for a group reader.
+func TestConsumerLag(t *testing.T) {
+	p := newPipeline(t)
+	f := &scriptedFetcher{msgs: make(chan kafka.Message), applied: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); p.consumer.Run(ctx, f) }()
+	defer func() { cancel(); <-done }()
+	if got := p.consumer.Lag(); got != 0 {
+		t.Fatalf("lag %d before any message, want 0", got)
+	}
+	steps := []struct {
+		partition      int
+		offset, hwm    int64
+		wantLagAfter   int64
+		wantCountAfter int64
+	}{
+		{0, 0, 5, 4, 1},
+		{1, 7, 10, 4 + 2, 2},
+		{0, 4, 5, 2, 3},
+		{1, 9, 10, 0, 4},
+	}
+	for i, st := range steps {
+		f.msgs <- kafka.Message{Topic: "test.tally", Partition: st.partition, Offset: st.offset, HighWaterMark: st.hwm,
+			Value: []byte(`{"Name":"a","Delta":1}`), Headers: []kafka.Header{{Key: eventbus.HeaderEventID, Value: []byte(fmt.Sprint("lag-", i))}}}
+		<-f.applied
+		// Lag is noted right after the commit; wait for it to settle.
+		deadline := time.Now().Add(2 * time.Second)
+		for p.consumer.Lag() != st.wantLagAfter && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if got := p.consumer.Lag(); got != st.wantLagAfter || p.count(t) != st.wantCountAfter {
+			t.Fatalf("step %d: lag %d count %d, want %d and %d", i, got, p.count(t), st.wantLagAfter, st.wantCountAfter)
+		}
+	}
+}

@@ -112,7 +112,9 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("publish %d events: %w", len(msgs), err)
 	}
-	if err := r.db.WithContext(ctx).Table(r.outbox.table).Where("seq IN ?", seqs).Delete(&outboxRecord{}).Error; err != nil {
+	// Kafka has the events: forget them even if ctx ended meanwhile (a
+	// shutdown), or a restarted relay would publish them all again.
+	if err := r.db.WithContext(context.WithoutCancel(ctx)).Table(r.outbox.table).Where("seq IN ?", seqs).Delete(&outboxRecord{}).Error; err != nil {
 		return 0, fmt.Errorf("delete relayed events: %w", err)
 	}
 	return len(recs), nil

@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"gorm.io/gorm"
 )
 
@@ -17,14 +15,11 @@ func RunRelay(ctx context.Context, db *gorm.DB, outbox *Outbox, brokers []string
 	NewRelay(db, outbox, writer, log).Run(ctx)
 }
 
-// RunConsumer consumes the brokers with c until ctx ends; observe (if
-// given) sees the reader first, e.g. to export its lag.
-func RunConsumer(ctx context.Context, c *Consumer, brokers []string, observe ...func(*kafka.Reader)) {
+// RunConsumer consumes the brokers with c until ctx ends, pruning old
+// applied event ids as it goes.
+func RunConsumer(ctx context.Context, c *Consumer, brokers []string) {
 	reader := NewReader(brokers, c.Group(), c.Topics())
 	defer reader.Close()
-	for _, o := range observe {
-		o(reader)
-	}
 	go c.pruneLoop(ctx, time.Hour)
 	c.Run(ctx, reader)
 }

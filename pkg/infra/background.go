@@ -6,7 +6,6 @@ import (
 
 	"github.com/cloudwego/kitex/server"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/segmentio/kafka-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/douyin-go/douyin/pkg/eventbus"
@@ -32,10 +31,9 @@ func (d *Deps) RunRelay(ctx context.Context, outbox *eventbus.Outbox) {
 // RunConsumer consumes Kafka with c until ctx ends, exposing its lag as the
 // douyin_consumer_lag gauge.
 func (d *Deps) RunConsumer(ctx context.Context, c *eventbus.Consumer) {
-	eventbus.RunConsumer(ctx, c, d.Config.KafkaBrokers, func(reader *kafka.Reader) {
-		d.Metrics.Gauge("douyin_consumer_lag", "Messages behind the end of the partitions this consumer reads.",
-			prometheus.Labels{"group": c.Group()}, func() float64 { return float64(reader.Lag()) })
-	})
+	d.Metrics.Gauge("douyin_consumer_lag", "Messages behind the end of the partitions this consumer reads.",
+		prometheus.Labels{"group": c.Group()}, func() float64 { return float64(c.Lag()) })
+	eventbus.RunConsumer(ctx, c, d.Config.KafkaBrokers)
 }
 
 // Serve serves svr and runs the service's outbox relay and counter

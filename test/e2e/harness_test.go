@@ -64,9 +64,10 @@ func startSystem(t *testing.T, dataDir string, tweaks ...func(*config.Config)) *
 		tweak(&cfg)
 	}
 	cfg.DataDir = dataDir
-	cfg.HTTPAddr = freeAddr(t)
-	cfg.Services.User, cfg.Services.Video = freeAddr(t), freeAddr(t)
-	cfg.Services.Interaction, cfg.Services.Message = freeAddr(t), freeAddr(t)
+	addrs := freeAddrs(t, 5)
+	cfg.HTTPAddr = addrs[0]
+	cfg.Services.User, cfg.Services.Video = addrs[1], addrs[2]
+	cfg.Services.Interaction, cfg.Services.Message = addrs[3], addrs[4]
 	return startWith(t, cfg)
 }
 
@@ -139,14 +140,20 @@ func sharedDSN(t *testing.T, dataDir string) string {
 	return dsn
 }
 
-func freeAddr(t *testing.T) string {
+// freeAddrs returns n distinct free addresses: every listener stays open
+// until all are picked, so the kernel cannot hand out one port twice.
+func freeAddrs(t *testing.T, n int) []string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	addrs := make([]string, n)
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		addrs[i] = l.Addr().String()
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addrs
 }
 
 // resp is a decoded JSON response body.

@@ -39,7 +39,7 @@ func TestOneTracePerRequest(t *testing.T) {
 
 	token := register(t, base, "tracer")
 	t.Run("register: gateway, kitex client and server, database", func(t *testing.T) {
-		spans := traceOf(t, exporter, "/douyin/user/register/")
+		spans := waitTrace(t, exporter, "/douyin/user/register/", func([]tracetest.SpanStub) bool { return true })
 		requireSpan(t, spans, "gateway server span", func(s tracetest.SpanStub) bool {
 			return s.SpanKind == trace.SpanKindServer && strings.Contains(s.InstrumentationScope.Name, "hertz")
 		})
@@ -59,15 +59,10 @@ func TestOneTracePerRequest(t *testing.T) {
 	like := url.Values{"token": {token}, "video_id": {fmt.Sprint(videoID)}, "action_type": {"1"}}
 	mustOK(t, post(t, base+"/douyin/favorite/action/?"+like.Encode()))
 	t.Run("like: the consumer's span joins the request's trace", func(t *testing.T) {
-		var spans []tracetest.SpanStub
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			spans = traceOf(t, exporter, "/douyin/favorite/action/")
-			if n := count(spans, func(s tracetest.SpanStub) bool { return s.Name == "consume douyin.favorite" }); n >= 2 || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		// Spans end after the response is written: wait for both consumers'.
+		spans := waitTrace(t, exporter, "/douyin/favorite/action/", func(spans []tracetest.SpanStub) bool {
+			return count(spans, func(s tracetest.SpanStub) bool { return s.Name == "consume douyin.favorite" }) >= 2
+		})
 		requireSpan(t, spans, "relay publish span", func(s tracetest.SpanStub) bool {
 			return s.Name == "publish douyin.favorite" && s.SpanKind == trace.SpanKindProducer
 		})
@@ -92,10 +87,28 @@ func TestOneTracePerRequest(t *testing.T) {
 	})
 }
 
-// traceOf returns every span of the trace whose gateway span served path.
-func traceOf(t *testing.T, exporter *tracetest.InMemoryExporter, path string) []tracetest.SpanStub {
+// waitTrace waits (up to 10 s) until the trace whose gateway span served
+// path is exported and complete says so, and returns its spans.
+func waitTrace(t *testing.T, exporter *tracetest.InMemoryExporter, path string, complete func([]tracetest.SpanStub) bool) []tracetest.SpanStub {
 	t.Helper()
-	all := exporter.GetSpans()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		spans, found := traceOf(exporter.GetSpans(), path)
+		if found && complete(spans) {
+			return spans
+		}
+		if time.Now().After(deadline) {
+			if !found {
+				t.Fatalf("no gateway span for %s among %v", path, names(exporter.GetSpans()))
+			}
+			return spans
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// traceOf returns every span of the trace whose gateway span served path.
+func traceOf(all []tracetest.SpanStub, path string) ([]tracetest.SpanStub, bool) {
 	var id trace.TraceID
 	for _, s := range all {
 		if s.SpanKind == trace.SpanKindServer && strings.Contains(s.InstrumentationScope.Name, "hertz") && strings.Contains(s.Name, path) {
@@ -103,7 +116,7 @@ func traceOf(t *testing.T, exporter *tracetest.InMemoryExporter, path string) []
 		}
 	}
 	if !id.IsValid() {
-		t.Fatalf("no gateway span for %s among %v", path, names(all))
+		return nil, false
 	}
 	var out []tracetest.SpanStub
 	for _, s := range all {
@@ -111,7 +124,7 @@ func traceOf(t *testing.T, exporter *tracetest.InMemoryExporter, path string) []
 			out = append(out, s)
 		}
 	}
-	return out
+	return out, true
 }
 
 func requireSpan(t *testing.T, spans []tracetest.SpanStub, what string, match func(tracetest.SpanStub) bool) {

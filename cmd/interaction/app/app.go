@@ -67,7 +67,7 @@ func New(deps *infra.Deps) (*App, error) {
 			Location:       loc,
 			FavoriteGroups: []string{events.GroupVideoCounters, events.GroupUserCounters},
 			CommentGroups:  []string{events.GroupVideoCounters},
-			CounterWait:    3 * time.Second,
+			CounterWait:    deps.Config.CounterWait(),
 		})
 	return &App{deps: deps, outbox: outbox, handler: handler.New(svc, deps.Log)}, nil
 }

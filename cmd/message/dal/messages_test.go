@@ -261,3 +261,27 @@ func TestLatestMessages(t *testing.T) {
 		t.Fatalf("no peers: %v %v", none, err)
 	}
 }
+
+// On MariaDB, whose stock default character set is latin1, messages in any
+// script still fit: the tables are utf8mb4 whatever the database default.
+func TestMessagesKeepAnyTextOnALatin1Database(t *testing.T) {
+	gdb := testutil.DB(t)
+	if gdb.Dialector.Name() != "mysql" {
+		t.Skip("character sets are a MySQL/MariaDB matter")
+	}
+	if err := gdb.Exec("ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := dal.Migrate(gdb); err != nil {
+		t.Fatal(err)
+	}
+	s := dal.NewMessages(gdb)
+	content := "你好 😀"
+	if _, err := s.Send(context.Background(), 1, 2, content, T); err != nil {
+		t.Fatalf("send a Chinese message: %v", err)
+	}
+	msgs, _, err := s.Chat(context.Background(), 2, 1, 0)
+	if err != nil || len(msgs) != 1 || msgs[0].Content != content {
+		t.Fatalf("chat = %+v, %v; want one message %q", msgs, err, content)
+	}
+}

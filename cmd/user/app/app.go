@@ -4,7 +4,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/cloudwego/kitex/server"
 	"golang.org/x/crypto/bcrypt"
@@ -48,7 +47,7 @@ func New(deps *infra.Deps) (*App, error) {
 		BackgroundURL: base + "/static/background.png",
 		BcryptCost:    bcrypt.DefaultCost,
 		CounterGroups: []string{consumer.Group},
-		CounterWait:   3 * time.Second,
+		CounterWait:   deps.Config.CounterWait(),
 	})
 	return &App{deps: deps, outbox: outbox, consumer: cons, handler: handler.New(svc)}, nil
 }

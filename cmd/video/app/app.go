@@ -4,7 +4,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/cloudwego/kitex/server"
 
@@ -66,7 +65,7 @@ func New(deps *infra.Deps) (*App, error) {
 		MediaBaseURL:  deps.Config.PublicBase() + "/media/",
 		FeedSize:      30,
 		CounterGroups: []string{events.GroupUserCounters},
-		CounterWait:   3 * time.Second,
+		CounterWait:   deps.Config.CounterWait(),
 	})
 	return &App{deps: deps, outbox: outbox, consumer: cons, handler: handler.New(svc)}, nil
 }

@@ -387,3 +387,27 @@ func TestWorkCounters(t *testing.T) {
 		t.Fatalf("source rows %+v, want %+v", rows, want)
 	}
 }
+
+// On MariaDB, whose stock default character set is latin1, titles in any
+// script still fit: the table is utf8mb4 whatever the database default.
+func TestTitlesKeepAnyTextOnALatin1Database(t *testing.T) {
+	gdb := testutil.DB(t)
+	if gdb.Dialector.Name() != "mysql" {
+		t.Skip("character sets are a MySQL/MariaDB matter")
+	}
+	if err := gdb.Exec("ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := Migrate(gdb); err != nil {
+		t.Fatal(err)
+	}
+	title := "我的视频 😀"
+	v := &Video{AuthorID: 1, Title: title, PlayKey: "videos/x.mp4", CoverKey: "covers/x.jpg", PublishedAt: 1}
+	if err := gdb.Create(v).Error; err != nil {
+		t.Fatalf("insert a Chinese title: %v", err)
+	}
+	var got Video
+	if err := gdb.Take(&got, v.ID).Error; err != nil || got.Title != title {
+		t.Fatalf("read back %q (err %v), want %q", got.Title, err, title)
+	}
+}
