@@ -3,6 +3,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -57,13 +58,27 @@ func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.St
 // maxFormBytes bounds the body of every route but publish.
 const maxFormBytes = 1 << 20
 
-// limitFormBodies refuses declared bodies over limit on every route but
-// publish, which streams and enforces its own limit.
+// limitFormBodies refuses bodies over limit on every route but publish,
+// which streams and enforces its own limit: a declared Content-Length at
+// once, a streamed (chunked) body by reading at most limit+1 bytes of it.
 func limitFormBodies(limit int) app.HandlerFunc {
+	tooLarge := map[string]any{"status_code": errno.ParamErr.Code, "status_msg": "request body is too large"}
 	return func(ctx context.Context, c *app.RequestContext) {
-		if c.Request.Header.ContentLength() > limit && string(c.Path()) != "/douyin/publish/action/" {
-			c.AbortWithStatusJSON(http.StatusOK, map[string]any{"status_code": errno.ParamErr.Code, "status_msg": "request body is too large"})
+		if string(c.Path()) == "/douyin/publish/action/" {
+			c.Next(ctx)
 			return
+		}
+		if c.Request.Header.ContentLength() > limit {
+			c.AbortWithStatusJSON(http.StatusOK, tooLarge)
+			return
+		}
+		if c.Request.IsBodyStream() {
+			body, err := io.ReadAll(io.LimitReader(c.RequestBodyStream(), int64(limit)+1))
+			if err != nil || len(body) > limit {
+				c.AbortWithStatusJSON(http.StatusOK, tooLarge)
+				return
+			}
+			c.Request.SetBody(body)
 		}
 		c.Next(ctx)
 	}

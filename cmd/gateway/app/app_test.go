@@ -52,3 +52,54 @@ func TestPublishRefusesDeclaredOversizeBeforeReading(t *testing.T) {
 		t.Fatalf("answer %s, want status_code 12003", b)
 	}
 }
+
+// Bodies of other routes are bounded too, also when they arrive chunked
+// (no Content-Length to refuse them by).
+func TestFormBodiesAreBounded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := config.Default()
+	cfg.HTTPAddr = addr
+	a, _ := auth.New([]byte("0123456789abcdef-secret"), time.Hour, nil)
+	g := New(cfg, &rpc.Clients{}, a, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go g.Run(ctx)
+	if err := g.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		size    int
+		chunked bool
+		want    string
+	}{
+		{"declared too large", maxFormBytes + 1, false, "request body is too large"},
+		{"chunked too large", maxFormBytes + 1, true, "request body is too large"},
+		// The token in the chunked body is found (and rejected as garbage).
+		{"chunked small form is read", 10, true, "token is invalid or expired"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := io.Reader(strings.NewReader("token=garbage&x=" + strings.Repeat("x", tt.size)))
+			if tt.chunked {
+				body = io.MultiReader(body) // unknown length: sent chunked
+			}
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/douyin/user/", body)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || !strings.Contains(string(got), tt.want) {
+				t.Fatalf("%d %s, want 200 with %q", res.StatusCode, got, tt.want)
+			}
+		})
+	}
+}
