@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
+	"github.com/douyin-go/douyin/pkg/errno"
 )
 
 // The adapters below give services the batch reads they need from other
@@ -68,4 +69,26 @@ func (v Videos) MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]*b
 		return nil, err
 	}
 	return resp.Videos, nil
+}
+
+// UserGetter batch-gets users as a viewer sees them (rpc.Users, or a fake).
+type UserGetter interface {
+	MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error)
+}
+
+// RequireUser fails unless userID (the user_id parameter) names an
+// existing user: ParamErr when it cannot be an id, UserNotExist when no
+// such user exists.
+func RequireUser(ctx context.Context, users UserGetter, viewer, userID int64) error {
+	if userID <= 0 {
+		return errno.ParamErr.WithMessage("user_id must be a positive integer")
+	}
+	found, err := users.MGetUsers(ctx, viewer, []int64{userID})
+	if err != nil {
+		return err
+	}
+	if _, ok := found[userID]; !ok {
+		return errno.UserNotExist
+	}
+	return nil
 }

@@ -186,3 +186,37 @@ func TestVideosAdapter(t *testing.T) {
 	_, err = missing.MGetVideos(ctxDontCare, 4, []int64{10})
 	wantCode(t, err, errno.VideoNotExist.Code)
 }
+
+func TestRequireUser(t *testing.T) {
+	users := fakeUserGetter{7: {Id: 7}}
+	tests := []struct {
+		name string
+		id   int64
+		want error
+	}{
+		{"existing user", 7, nil},
+		{"unknown user", 8, errno.UserNotExist},
+		{"not an id", 0, errno.ParamErr},
+		{"negative", -1, errno.ParamErr},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := RequireUser(context.Background(), users, 0, tt.id)
+			if (tt.want == nil) != (err == nil) || (tt.want != nil && !errors.Is(err, tt.want)) {
+				t.Fatalf("RequireUser(%d) = %v, want %v", tt.id, err, tt.want)
+			}
+		})
+	}
+}
+
+type fakeUserGetter map[int64]*base.User
+
+func (f fakeUserGetter) MGetUsers(_ context.Context, _ int64, ids []int64) (map[int64]*base.User, error) {
+	out := map[int64]*base.User{}
+	for _, id := range ids {
+		if u, ok := f[id]; ok {
+			out[id] = u
+		}
+	}
+	return out, nil
+}

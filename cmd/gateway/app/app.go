@@ -63,19 +63,24 @@ const maxFormBytes = 1 << 20
 // once, a streamed (chunked) body by reading at most limit+1 bytes of it.
 func limitFormBodies(limit int) app.HandlerFunc {
 	tooLarge := map[string]any{"status_code": errno.ParamErr.Code, "status_msg": "request body is too large"}
+	refuse := func(c *app.RequestContext) {
+		// The rest of the body is still on the wire: do not reuse the connection.
+		c.Response.Header.SetConnectionClose(true)
+		c.AbortWithStatusJSON(http.StatusOK, tooLarge)
+	}
 	return func(ctx context.Context, c *app.RequestContext) {
 		if string(c.Path()) == "/douyin/publish/action/" {
 			c.Next(ctx)
 			return
 		}
 		if c.Request.Header.ContentLength() > limit {
-			c.AbortWithStatusJSON(http.StatusOK, tooLarge)
+			refuse(c)
 			return
 		}
 		if c.Request.IsBodyStream() {
 			body, err := io.ReadAll(io.LimitReader(c.RequestBodyStream(), int64(limit)+1))
 			if err != nil || len(body) > limit {
-				c.AbortWithStatusJSON(http.StatusOK, tooLarge)
+				refuse(c)
 				return
 			}
 			c.Request.SetBody(body)

@@ -91,7 +91,9 @@ func TestFormBodiesAreBounded(t *testing.T) {
 			}
 			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/douyin/user/", body)
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			res, err := http.DefaultClient.Do(req)
+			// A fresh connection each: a refused body closes its connection.
+			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+			res, err := client.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -46,7 +46,7 @@ type upload struct {
 // probes it and publishes it or throws it away.
 func (h *Handler) PublishAction(ctx context.Context, c *app.RequestContext) {
 	if n := int64(c.Request.Header.ContentLength()); n > h.maxUploadBytes+maxFieldBytes {
-		fail(c, errno.VideoTooLarge.WithMessagef("the uploaded file is too large (limit %d MB)", h.maxUploadBytes>>20))
+		refuseUpload(c, errno.VideoTooLarge.WithMessagef("the uploaded file is too large (limit %d MB)", h.maxUploadBytes>>20))
 		return
 	}
 	up, err := h.readUpload(c)
@@ -54,7 +54,7 @@ func (h *Handler) PublishAction(ctx context.Context, c *app.RequestContext) {
 		defer os.Remove(up.file)
 	}
 	if err != nil {
-		fail(c, err)
+		refuseUpload(c, err)
 		return
 	}
 	userID, err := h.auth.Verify(up.token)
@@ -82,6 +82,13 @@ func (h *Handler) PublishAction(ctx context.Context, c *app.RequestContext) {
 		_ = h.store.Delete(context.WithoutCancel(ctx), key)
 	}
 	reply(c, statusOf(rpc.Check(ctx, resp, err)))
+}
+
+// refuseUpload answers an upload that was not read to its end; the rest of
+// it is still on the wire, so the connection is not reused.
+func refuseUpload(c *app.RequestContext, err error) {
+	c.Response.Header.SetConnectionClose(true)
+	fail(c, err)
 }
 
 // readUpload streams the form. The query string wins over form fields.

@@ -4,22 +4,15 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
-	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // FavoriteList lists the videos user likes, most recently liked first, as
 // viewer sees them: one user-service call, one query and one video-service
 // call, whatever the number of likes.
 func (s *Service) FavoriteList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
-	if user <= 0 {
-		return nil, errno.ParamErr.WithMessage("user_id must be a positive integer")
-	}
-	found, err := s.users.MGetUsers(ctx, viewer, []int64{user})
-	if err != nil {
+	if err := rpc.RequireUser(ctx, s.users, viewer, user); err != nil {
 		return nil, err
-	}
-	if _, ok := found[user]; !ok {
-		return nil, errno.UserNotExist
 	}
 	ids, err := s.favorites.LikedVideos(ctx, user)
 	if err != nil {

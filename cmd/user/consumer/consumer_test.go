@@ -53,17 +53,7 @@ func newPipeline(t *testing.T) *pipeline {
 // test ends.
 func (p *pipeline) start(t *testing.T) {
 	t.Helper()
-	brokers := testutil.Kafka(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := eventbus.EnsureTopics(ctx, brokers, 3, events.Topics()...); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); eventbus.RunRelay(ctx, p.db, p.outbox, brokers, quietLog()) }()
-	go func() { defer wg.Done(); eventbus.RunConsumer(ctx, p.consumer, brokers) }()
-	t.Cleanup(func() { cancel(); wg.Wait() })
+	testutil.RunPipeline(t, p.db, []*eventbus.Outbox{p.outbox}, p.consumer)
 }
 
 func (p *pipeline) createUsers(t *testing.T, n int) []int64 {

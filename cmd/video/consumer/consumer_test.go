@@ -67,19 +67,7 @@ func newPipeline(t *testing.T) *pipeline {
 // the test ends.
 func (p *pipeline) start(t *testing.T) {
 	t.Helper()
-	brokers := testutil.Kafka(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := eventbus.EnsureTopics(ctx, brokers, 3, events.Topics()...); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	run := func(fn func()) { wg.Add(1); go func() { defer wg.Done(); fn() }() }
-	run(func() { eventbus.RunRelay(ctx, p.db, p.interactions, brokers, quietLog()) })
-	run(func() { eventbus.RunRelay(ctx, p.db, p.videoOutbox, brokers, quietLog()) })
-	run(func() { eventbus.RunConsumer(ctx, p.consumer, brokers) })
-	run(func() { eventbus.RunConsumer(ctx, p.userConsumer, brokers) })
-	t.Cleanup(func() { cancel(); wg.Wait() })
+	testutil.RunPipeline(t, p.db, []*eventbus.Outbox{p.interactions, p.videoOutbox}, p.consumer, p.userConsumer)
 }
 
 func (p *pipeline) createUsers(t *testing.T, n int) []int64 {

@@ -4,21 +4,14 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
-	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/idlist"
 )
 
 // PublishList returns user's videos as viewer sees them, newest first.
 func (s *Service) PublishList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
-	if user <= 0 {
-		return nil, errno.ParamErr.WithMessage("user_id must be a positive integer")
-	}
-	found, err := s.users.MGetUsers(ctx, viewer, []int64{user})
-	if err != nil {
+	if err := rpc.RequireUser(ctx, s.users, viewer, user); err != nil {
 		return nil, err
-	}
-	if _, ok := found[user]; !ok {
-		return nil, errno.UserNotExist
 	}
 	ids, err := s.videos.ByAuthor(ctx, user)
 	if err != nil {
