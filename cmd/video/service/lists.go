@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
-	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/idlist"
+	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // PublishList returns user's videos as viewer sees them, newest first.
