@@ -37,9 +37,13 @@ func (d *Deps) RunConsumer(ctx context.Context, c *eventbus.Consumer) {
 }
 
 // Serve serves svr and runs the service's outbox relay and counter
-// consumer (either may be nil) until ctx ends or one of them fails.
-func (d *Deps) Serve(ctx context.Context, svr server.Server, outbox *eventbus.Outbox, consumer *eventbus.Consumer) error {
+// consumer (either may be nil) and any other background loops until ctx
+// ends or one of them fails.
+func (d *Deps) Serve(ctx context.Context, svr server.Server, outbox *eventbus.Outbox, consumer *eventbus.Consumer, loops ...func(context.Context)) error {
 	g, ctx := errgroup.WithContext(ctx)
+	for _, loop := range loops {
+		g.Go(func() error { loop(ctx); return nil })
+	}
 	if outbox != nil {
 		g.Go(func() error { d.RunRelay(ctx, outbox); return nil })
 	}

@@ -40,6 +40,9 @@ type Store interface {
 	Delete(ctx context.Context, keys ...string) error
 	// Download writes the object to a local file.
 	Download(ctx context.Context, key, path string) error
+	// DeleteOlder removes the objects under prefix last modified before
+	// cutoff and reports how many.
+	DeleteOlder(ctx context.Context, prefix string, cutoff time.Time) (int, error)
 }
 
 // ObjectInfo describes a whole stored object.
@@ -252,4 +255,18 @@ func (s *MinioStore) Ping(ctx context.Context) error {
 		return fmt.Errorf("bucket %s does not exist", s.bucket)
 	}
 	return nil
+}
+
+// DeleteOlder implements Store.
+func (s *MinioStore) DeleteOlder(ctx context.Context, prefix string, cutoff time.Time) (int, error) {
+	var stale []string
+	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if obj.Err != nil {
+			return 0, wrap("list", prefix, obj.Err)
+		}
+		if obj.LastModified.Before(cutoff) {
+			stale = append(stale, obj.Key)
+		}
+	}
+	return len(stale), s.Delete(ctx, stale...)
 }

@@ -265,3 +265,26 @@ func TestMinioStorePersistsAcrossRestart(t *testing.T) {
 		t.Fatalf("Get after restart: wrong bytes")
 	}
 }
+
+func TestDeleteOlderRemovesOnlyStaleObjectsUnderThePrefix(t *testing.T) {
+	_, st := startStore(t, t.TempDir())
+	ctx := context.Background()
+	for _, key := range []string{"uploads/a", "uploads/b", "videos/keep.mp4"} {
+		if err := st.Put(ctx, key, bytes.NewReader([]byte("x")), 1, "application/octet-stream"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Nothing is older than an hour ago.
+	if n, err := st.DeleteOlder(ctx, "uploads/", time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Fatalf("recent uploads: removed %d (err %v), want 0", n, err)
+	}
+	// Everything under uploads/ is older than a minute from now.
+	if n, err := st.DeleteOlder(ctx, "uploads/", time.Now().Add(time.Minute)); err != nil || n != 2 {
+		t.Fatalf("stale uploads: removed %d (err %v), want 2", n, err)
+	}
+	for key, want := range map[string]error{"uploads/a": ErrNotFound, "uploads/b": ErrNotFound, "videos/keep.mp4": nil} {
+		if _, err := st.Stat(ctx, key); !errors.Is(err, want) && !(want == nil && err == nil) {
+			t.Fatalf("Stat(%s) = %v, want %v", key, err, want)
+		}
+	}
+}

@@ -291,6 +291,8 @@ func (s *memStore) Delete(_ context.Context, keys ...string) error {
 	return nil
 }
 
+func (s *memStore) DeleteOlder(context.Context, string, time.Time) (int, error) { return 0, nil }
+
 func (s *memStore) Download(context.Context, string, string) error {
 	return errors.New("memStore: Download is not used by the gateway")
 }

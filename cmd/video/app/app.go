@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/cloudwego/kitex/server"
 
@@ -24,6 +25,7 @@ type App struct {
 	deps     *infra.Deps
 	outbox   *eventbus.Outbox
 	consumer *eventbus.Consumer
+	svc      *service.Service
 	handler  *handler.Handler
 }
 
@@ -67,10 +69,18 @@ func New(deps *infra.Deps) (*App, error) {
 		CounterGroups: []string{events.GroupUserCounters},
 		CounterWait:   deps.Config.CounterWait(),
 	})
-	return &App{deps: deps, outbox: outbox, consumer: cons, handler: handler.New(svc)}, nil
+	return &App{deps: deps, outbox: outbox, consumer: cons, svc: svc, handler: handler.New(svc)}, nil
 }
 
-// Run serves RPCs, relays the outbox and consumes counter events until ctx ends.
+// sweepUploads removes orphaned staged uploads every ten minutes.
+func (a *App) sweepUploads(ctx context.Context) {
+	a.svc.SweepUploadsEvery(ctx, 10*time.Minute, func(removed int, err error) {
+		a.deps.Log.InfoContext(ctx, "swept orphaned uploads", "removed", removed, "err", err)
+	})
+}
+
+// Run serves RPCs, relays the outbox, consumes counter events and sweeps
+// orphaned uploads until ctx ends.
 func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
-	return a.deps.Serve(ctx, videoservice.NewServer(a.handler, server.WithSuite(suite)), a.outbox, a.consumer)
+	return a.deps.Serve(ctx, videoservice.NewServer(a.handler, server.WithSuite(suite)), a.outbox, a.consumer, a.sweepUploads)
 }

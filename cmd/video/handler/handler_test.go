@@ -60,11 +60,12 @@ func (w *world) ByAuthor(_ context.Context, author int64) ([]int64, error) {
 	return nil, w.err
 }
 
-func (w *world) PutFile(context.Context, string, string, string) error { return w.err }
-func (w *world) Delete(context.Context, ...string) error               { return nil }
-func (w *world) Download(context.Context, string, string) error        { return errors.New("no upload") }
-func (w *world) Probe(context.Context, string) (media.Info, error)     { return media.Info{}, nil }
-func (w *world) Cover(context.Context, string, string) error           { return nil }
+func (w *world) PutFile(context.Context, string, string, string) error       { return w.err }
+func (w *world) Delete(context.Context, ...string) error                     { return nil }
+func (w *world) Download(context.Context, string, string) error              { return errors.New("no upload") }
+func (w *world) DeleteOlder(context.Context, string, time.Time) (int, error) { return 0, nil }
+func (w *world) Probe(context.Context, string) (media.Info, error)           { return media.Info{}, nil }
+func (w *world) Cover(context.Context, string, string) error                 { return nil }
 
 func (w *world) MGetUsers(_ context.Context, _ int64, ids []int64) (map[int64]*base.User, error) {
 	if w.err != nil {

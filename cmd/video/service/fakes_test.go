@@ -139,9 +139,10 @@ type object struct {
 // fakeObjects is an in-memory ObjectStore. putErrFor makes PutFile of keys
 // with that prefix fail.
 type fakeObjects struct {
-	mu      sync.Mutex
-	objects map[string]object
-	deleted []string
+	sweepCutoffs []time.Time
+	mu           sync.Mutex
+	objects      map[string]object
+	deleted      []string
 	// downloads records the local paths Download wrote.
 	downloads []string
 
@@ -340,3 +341,19 @@ func (w *fakeWaiter) Wait(_ context.Context, timeout time.Duration, ids []string
 }
 
 var errDown = errors.New("backend is down")
+
+// DeleteOlder removes every key under prefix (the fake keeps no times) and
+// records the cutoff it was asked for.
+func (f *fakeObjects) DeleteOlder(_ context.Context, prefix string, cutoff time.Time) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sweepCutoffs = append(f.sweepCutoffs, cutoff)
+	n := 0
+	for k := range f.objects {
+		if strings.HasPrefix(k, prefix) {
+			delete(f.objects, k)
+			n++
+		}
+	}
+	return n, nil
+}

@@ -24,6 +24,7 @@ type ObjectStore interface {
 	PutFile(ctx context.Context, key, path, contentType string) error
 	Delete(ctx context.Context, keys ...string) error
 	Download(ctx context.Context, key, path string) error
+	DeleteOlder(ctx context.Context, prefix string, cutoff time.Time) (int, error)
 }
 
 // Prober checks uploads and cuts covers.
