@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	_ "time/tzdata" // zones work in minimal containers too
 
 	"github.com/caarlos0/env/v11"
 	"gopkg.in/yaml.v3"
@@ -43,6 +44,9 @@ type Config struct {
 	AdvertiseHost string `yaml:"advertise_host" env:"ADVERTISE_HOST"`
 	// AdminAddr serves /healthz, /readyz and /metrics; empty turns it off.
 	AdminAddr string `yaml:"admin_addr" env:"ADMIN_ADDR"`
+	// TimeZone (IANA name) dates comments (MM-DD); the client's users are
+	// in China.
+	TimeZone string `yaml:"time_zone" env:"TIME_ZONE"`
 
 	JWT      JWT      `yaml:"jwt" envPrefix:"JWT_"`
 	Services Services `yaml:"services" envPrefix:"SVC_"`
@@ -95,6 +99,7 @@ func Default() Config {
 		HTTPAddr:        ":8080",
 		DataDir:         "./data",
 		RedisPrefix:     "douyin:",
+		TimeZone:        "Asia/Shanghai",
 		KafkaPartitions: 3,
 		JWT:             JWT{TTL: 7 * 24 * time.Hour},
 		Services: Services{
@@ -135,7 +140,19 @@ func (c Config) validate() error {
 	if c.Upload.MaxBytes <= 0 {
 		return fmt.Errorf("upload max_bytes must be positive, got %d", c.Upload.MaxBytes)
 	}
+	if _, err := c.Location(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// Location is TimeZone loaded (the zone database is built in).
+func (c Config) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", c.TimeZone, err)
+	}
+	return loc, nil
 }
 
 // CounterWait bounds how long an action waits for its counters to be

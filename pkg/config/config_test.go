@@ -57,6 +57,7 @@ func TestLoadRejects(t *testing.T) {
 		{"negative ttl", map[string]string{"DOUYIN_JWT_TTL": "-1h"}},
 		{"zero upload limit", map[string]string{"DOUYIN_UPLOAD_MAX_BYTES": "0"}},
 		{"bad duration", map[string]string{"DOUYIN_JWT_TTL": "soon"}},
+		{"unknown time zone", map[string]string{"DOUYIN_TIME_ZONE": "Mars/Olympus"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,14 +5,11 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/cloudwego/kitex/server"
 
 	// The zone database is compiled in, so comment dates are right in
 	// minimal containers without /usr/share/zoneinfo.
-	_ "time/tzdata"
 
 	"github.com/douyin-go/douyin/cmd/interaction/dal"
 	"github.com/douyin-go/douyin/cmd/interaction/handler"
@@ -23,10 +20,6 @@ import (
 	"github.com/douyin-go/douyin/pkg/infra"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
-
-// TimeZone is the zone of comment dates (MM-DD): the Douyin client's users
-// are in China.
-const TimeZone = "Asia/Shanghai"
 
 // App is a ready-to-run interaction service. It has no consumer: it only
 // publishes like and comment events, which the video and user services
@@ -40,9 +33,9 @@ type App struct {
 // New migrates the interaction tables and wires the service to the video
 // and user services.
 func New(deps *infra.Deps) (*App, error) {
-	loc, err := time.LoadLocation(TimeZone)
+	loc, err := deps.Config.Location()
 	if err != nil {
-		return nil, fmt.Errorf("load time zone %s: %w", TimeZone, err)
+		return nil, err
 	}
 	clients, err := deps.Clients()
 	if err != nil {
