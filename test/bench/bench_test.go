@@ -5,13 +5,10 @@ package bench
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,8 +20,7 @@ import (
 	"github.com/cloudwego/hertz/pkg/common/hlog"
 	"github.com/cloudwego/kitex/pkg/klog"
 
-	"github.com/douyin-go/douyin/cmd/douyin/node"
-	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/cmd/douyin/node/nodetest"
 )
 
 type fixture struct {
@@ -67,22 +63,10 @@ func start(b *testing.B) *fixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := config.Default()
-	cfg.DataDir = dir
-	cfg.HTTPAddr = freeAddr(b)
-	cfg.Services.User, cfg.Services.Video = freeAddr(b), freeAddr(b)
-	cfg.Services.Interaction, cfg.Services.Message = freeAddr(b), freeAddr(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan struct{}), make(chan error, 1)
-	go func() {
-		done <- node.Run(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(config.Config) { close(ready) })
-	}()
-	stopShared = func() { cancel(); <-done; _ = os.RemoveAll(dir) }
-	select {
-	case <-ready:
-	case err := <-done:
-		b.Fatalf("start: %v", err)
-	}
+	// The embedded default as `make run` has it: SQLite, in-process servers.
+	cfg := nodetest.Config(b, dir)
+	stop := nodetest.Start(b, cfg)
+	stopShared = func() { _ = stop(); _ = os.RemoveAll(dir) }
 	f := &fixture{base: "http://" + cfg.HTTPAddr}
 	var reg struct {
 		UserID int64  `json:"user_id"`
@@ -204,13 +188,4 @@ func makeVideo(b *testing.B, dir string) []byte {
 	}
 	data, _ := os.ReadFile(out)
 	return data
-}
-
-func freeAddr(b *testing.B) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }

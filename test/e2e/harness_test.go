@@ -5,21 +5,17 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/douyin-go/douyin/cmd/douyin/node"
+	"github.com/douyin-go/douyin/cmd/douyin/node/nodetest"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
@@ -55,19 +51,15 @@ func (s *system) uname(name string) string {
 	return name + "_" + s.ns
 }
 
-// startSystem starts douyin on free ports with its data in a temporary
-// directory (or dataDir, to restart over the same data).
+// startSystem starts douyin on free ports with its data in dataDir, on a
+// fresh test database when one is configured.
 func startSystem(t *testing.T, dataDir string, tweaks ...func(*config.Config)) *system {
 	t.Helper()
-	cfg := config.Default()
+	cfg := nodetest.Config(t, dataDir)
 	for _, tweak := range tweaks {
 		tweak(&cfg)
 	}
-	cfg.DataDir = dataDir
-	addrs := freeAddrs(t, 5)
-	cfg.HTTPAddr = addrs[0]
-	cfg.Services.User, cfg.Services.Video = addrs[1], addrs[2]
-	cfg.Services.Interaction, cfg.Services.Message = addrs[3], addrs[4]
+	nodetest.UseTestServers(t, &cfg)
 	return startWith(t, cfg)
 }
 
@@ -80,80 +72,21 @@ func newSystem(t *testing.T, tweaks ...func(*config.Config)) *system {
 		cfg.JWT.Secret = os.Getenv("DOUYIN_E2E_JWT_SECRET")
 		return &system{t: t, cfg: cfg, base: strings.TrimRight(base, "/"), stop: func() {}, ns: testutil.RandomHex(3)}
 	}
-	dir := t.TempDir()
-	s := startSystem(t, dir, tweaks...)
+	s := startSystem(t, t.TempDir(), tweaks...)
 	t.Cleanup(s.stop)
 	return s
 }
 
+// startWith starts douyin with cfg exactly: restarting with a stopped
+// system's cfg finds its data, database and tokens again.
 func startWith(t *testing.T, cfg config.Config) *system {
 	t.Helper()
-	if cfg.MySQLDSN == "" {
-		cfg.MySQLDSN = sharedDSN(t, cfg.DataDir)
-	}
-	if addr := os.Getenv("DOUYIN_TEST_REDIS_ADDR"); addr != "" && cfg.RedisAddr == "" {
-		cfg.RedisAddr = addr
-		cfg.RedisPrefix = testutil.KeyPrefix(t)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan config.Config, 1)
-	done := make(chan error, 1)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	go func() { done <- node.Run(ctx, cfg, log, func(c config.Config) { ready <- c }) }()
-	select {
-	case <-ready:
-	case err := <-done:
-		cancel()
-		t.Fatalf("douyin did not start: %v", err)
-	case <-time.After(60 * time.Second):
-		cancel()
-		t.Fatal("douyin did not start within 60s")
-	}
-	stopped := false
+	stop := nodetest.Start(t, cfg)
 	return &system{t: t, cfg: cfg, base: "http://" + cfg.HTTPAddr, stop: func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("douyin stopped with error: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("douyin did not stop within 30s")
+		if err := stop(); err != nil {
+			t.Errorf("douyin stopped with error: %v", err)
 		}
 	}}
-}
-
-// mysqlByDir keeps one test database per data dir, so a restarted system
-// finds its data again.
-var mysqlByDir = map[string]string{}
-
-func sharedDSN(t *testing.T, dataDir string) string {
-	if dsn, ok := mysqlByDir[dataDir]; ok {
-		return dsn
-	}
-	dsn := testutil.MySQLDSN(t)
-	mysqlByDir[dataDir] = dsn
-	return dsn
-}
-
-// freeAddrs returns n distinct free addresses: every listener stays open
-// until all are picked, so the kernel cannot hand out one port twice.
-func freeAddrs(t *testing.T, n int) []string {
-	t.Helper()
-	addrs := make([]string, n)
-	for i := range addrs {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close()
-		addrs[i] = l.Addr().String()
-	}
-	return addrs
 }
 
 // resp is a decoded JSON response body.

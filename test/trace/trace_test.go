@@ -8,10 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -25,10 +22,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/douyin-go/douyin/cmd/douyin/node"
-	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/cmd/douyin/node/nodetest"
 	"github.com/douyin-go/douyin/pkg/telemetry"
-	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
 func TestOneTracePerRequest(t *testing.T) {
@@ -154,38 +149,11 @@ func names(spans []tracetest.SpanStub) []string {
 
 func startNode(t *testing.T) string {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.HTTPAddr = freeAddr(t)
-	cfg.Services.User, cfg.Services.Video = freeAddr(t), freeAddr(t)
-	cfg.Services.Interaction, cfg.Services.Message = freeAddr(t), freeAddr(t)
-	cfg.MySQLDSN = testutil.MySQLDSN(t)
-	if addr := os.Getenv("DOUYIN_TEST_REDIS_ADDR"); addr != "" {
-		cfg.RedisAddr, cfg.RedisPrefix = addr, testutil.KeyPrefix(t)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan struct{}), make(chan error, 1)
-	go func() {
-		done <- node.Run(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(config.Config) { close(ready) })
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("node did not start: %v", err)
-	case <-time.After(60 * time.Second):
-		t.Fatal("node did not start in 60s")
-	}
+	cfg := nodetest.Config(t, t.TempDir())
+	nodetest.UseTestServers(t, &cfg)
+	stop := nodetest.Start(t, cfg)
+	t.Cleanup(func() { _ = stop() })
 	return "http://" + cfg.HTTPAddr
-}
-
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 type body map[string]any

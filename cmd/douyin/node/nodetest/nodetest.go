@@ -1,0 +1,92 @@
+// Package nodetest starts the embedded system for tests and benchmarks
+// that drive it over HTTP.
+package nodetest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/douyin-go/douyin/cmd/douyin/node"
+	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/testutil"
+)
+
+// Config is the default config with data under dataDir and the gateway and
+// every service on a free loopback port.
+func Config(tb testing.TB, dataDir string) config.Config {
+	tb.Helper()
+	cfg := config.Default()
+	cfg.DataDir = dataDir
+	addrs := FreeAddrs(tb, 5)
+	cfg.HTTPAddr = addrs[0]
+	cfg.Services.User, cfg.Services.Video = addrs[1], addrs[2]
+	cfg.Services.Interaction, cfg.Services.Message = addrs[3], addrs[4]
+	return cfg
+}
+
+// UseTestServers points cfg at a fresh database on the test MariaDB and at
+// the test Redis (with a key prefix of its own) when they are configured;
+// otherwise cfg keeps SQLite and the in-process Redis.
+func UseTestServers(tb testing.TB, cfg *config.Config) {
+	tb.Helper()
+	cfg.MySQLDSN = testutil.MySQLDSN(tb)
+	if addr := os.Getenv("DOUYIN_TEST_REDIS_ADDR"); addr != "" {
+		cfg.RedisAddr, cfg.RedisPrefix = addr, testutil.KeyPrefix(tb)
+	}
+}
+
+// FreeAddrs returns n distinct free loopback addresses: every listener
+// stays open until all are picked, so no port is handed out twice.
+func FreeAddrs(tb testing.TB, n int) []string {
+	tb.Helper()
+	addrs := make([]string, n)
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer l.Close()
+		addrs[i] = l.Addr().String()
+	}
+	return addrs
+}
+
+// Start runs the system until stop is called, failing tb if it does not
+// come up within a minute. stop waits for a clean shutdown and returns
+// what went wrong, if anything; calling it again does nothing.
+func Start(tb testing.TB, cfg config.Config) (stop func() error) {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan struct{}), make(chan error, 1)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	go func() { done <- node.Run(ctx, cfg, log, func(config.Config) { close(ready) }) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		cancel()
+		tb.Fatalf("douyin did not start: %v", err)
+	case <-time.After(time.Minute):
+		cancel()
+		tb.Fatal("douyin did not start within a minute")
+	}
+	stopped := false
+	return func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			return errors.New("douyin did not stop within 30s")
+		}
+	}
+}
