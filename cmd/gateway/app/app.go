@@ -58,13 +58,22 @@ func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.St
 // maxFormBytes bounds the body of every route but publish.
 const maxFormBytes = 1 << 20
 
+// lingerBytes is how much of a refused body is still read and dropped.
+const lingerBytes = 256 << 10
+
 // limitFormBodies refuses bodies over limit on every route but publish,
 // which streams and enforces its own limit: a declared Content-Length at
 // once, a streamed (chunked) body by reading at most limit+1 bytes of it.
 func limitFormBodies(limit int) app.HandlerFunc {
 	tooLarge := map[string]any{"status_code": errno.ParamErr.Code, "status_msg": "request body is too large"}
 	refuse := func(c *app.RequestContext) {
-		// The rest of the body is still on the wire: do not reuse the connection.
+		// Drop a little more of the body first, as net/http does, so a
+		// client still sending a slightly oversized body reads this answer
+		// instead of a connection reset; the rest stays on the wire, so
+		// the connection is not reused.
+		if c.Request.IsBodyStream() {
+			_, _ = io.Copy(io.Discard, io.LimitReader(c.RequestBodyStream(), lingerBytes))
+		}
 		c.Response.Header.SetConnectionClose(true)
 		c.AbortWithStatusJSON(http.StatusOK, tooLarge)
 	}
