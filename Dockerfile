@@ -5,7 +5,7 @@
 #   docker build -t douyin:latest .                      # gateway, user, interaction, message, douyin
 #   docker build -t douyin-video:latest --target video . # the same binaries + ffmpeg/ffprobe
 #
-# The video service shells out to ffmpeg/ffprobe (pkg/media), so only its
+# The video service shells out to ffmpeg/ffprobe (cmd/video/media), so only its
 # image carries them; everything else stays small. docker-compose.yml and
 # deploy/k8s use exactly these two targets.
 

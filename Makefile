@@ -2,7 +2,7 @@
 GO       ?= go
 MODULE   := github.com/douyin-go/douyin
 SERVICES := user video interaction message
-BINARIES := douyin gateway $(SERVICES) devinfra
+BINARIES := douyin gateway $(SERVICES) devservers
 
 .PHONY: all gen gen-check build run test test-race lint bench ffmpeg clean
 

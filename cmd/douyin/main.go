@@ -11,7 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/douyin-go/douyin/cmd/douyin/node"
+	"github.com/douyin-go/douyin/cmd/douyin/allinone"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/telemetry"
 )
@@ -23,7 +23,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer shutdown(context.Background())
-	return node.Run(ctx, cfg, log, nil)
+	return allinone.Run(ctx, cfg, log, nil)
 }
 
 func main() {
@@ -47,7 +47,7 @@ func main() {
 	case "", "serve":
 		err = serve(ctx, cfg, log)
 	case "reconcile":
-		err = node.Reconcile(ctx, cfg, os.Stdout)
+		err = allinone.Reconcile(ctx, cfg, os.Stdout)
 	default:
 		flag.Usage()
 		os.Exit(2)

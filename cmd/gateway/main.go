@@ -14,9 +14,9 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/gateway/app"
 	"github.com/douyin-go/douyin/pkg/admin"
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/metrics"
 	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/telemetry"
@@ -59,7 +59,7 @@ func run(ctx context.Context, configPath string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := infra.OpenStorage(ctx, cfg)
+	store, err := boot.OpenStorage(ctx, cfg)
 	if err != nil {
 		return err
 	}

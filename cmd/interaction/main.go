@@ -5,12 +5,12 @@ package main
 import (
 	"github.com/douyin-go/douyin/cmd/interaction/app"
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 func main() {
-	infra.ServiceMain(rpc.InteractionService,
+	boot.ServiceMain(rpc.InteractionService,
 		func(c config.Config) string { return c.Services.Interaction },
-		func(d *infra.Deps) (infra.Runner, error) { return app.New(d) })
+		func(d *boot.Deps) (boot.Runner, error) { return app.New(d) })
 }

@@ -4,12 +4,12 @@ package main
 import (
 	"github.com/douyin-go/douyin/cmd/message/app"
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 func main() {
-	infra.ServiceMain(rpc.MessageService,
+	boot.ServiceMain(rpc.MessageService,
 		func(c config.Config) string { return c.Services.Message },
-		func(d *infra.Deps) (infra.Runner, error) { return app.New(d) })
+		func(d *boot.Deps) (boot.Runner, error) { return app.New(d) })
 }

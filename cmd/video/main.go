@@ -4,12 +4,12 @@ package main
 import (
 	"github.com/douyin-go/douyin/cmd/video/app"
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 func main() {
-	infra.ServiceMain(rpc.VideoService,
+	boot.ServiceMain(rpc.VideoService,
 		func(c config.Config) string { return c.Services.Video },
-		func(d *infra.Deps) (infra.Runner, error) { return app.New(d) })
+		func(d *boot.Deps) (boot.Runner, error) { return app.New(d) })
 }

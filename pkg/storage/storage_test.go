@@ -15,13 +15,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/douyin-go/douyin/pkg/embedded"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 )
 
 // startStore runs the embedded S3 server over dir and connects a store.
-func startStore(t *testing.T, dir string) (*embedded.S3, *MinioStore) {
+func startStore(t *testing.T, dir string) (*inprocess.S3, *MinioStore) {
 	t.Helper()
-	srv, err := embedded.StartS3(dir)
+	srv, err := inprocess.StartS3(dir)
 	if err != nil {
 		t.Fatalf("StartS3: %v", err)
 	}

@@ -18,7 +18,7 @@ import (
 
 	"github.com/douyin-go/douyin/pkg/cache"
 	"github.com/douyin-go/douyin/pkg/db"
-	"github.com/douyin-go/douyin/pkg/embedded"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 )
 
 // DB opens a fresh, empty database: a new database on the test MySQL server
@@ -78,7 +78,7 @@ func RedisAddr(t testing.TB) string {
 	if addr := os.Getenv("DOUYIN_TEST_REDIS_ADDR"); addr != "" {
 		return addr
 	}
-	srv, err := embedded.StartRedis()
+	srv, err := inprocess.StartRedis()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func KeyPrefix(t testing.TB) string {
 // Kafka starts an in-process Kafka-protocol broker stopped at cleanup.
 func Kafka(t testing.TB) []string {
 	t.Helper()
-	k, err := embedded.StartKafka("")
+	k, err := inprocess.StartKafka("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/cloudwego/hertz/pkg/common/hlog"
 	"github.com/cloudwego/kitex/pkg/klog"
 
-	"github.com/douyin-go/douyin/cmd/douyin/node/nodetest"
+	"github.com/douyin-go/douyin/cmd/douyin/allinone/allinonetest"
 )
 
 type fixture struct {
@@ -64,8 +64,8 @@ func start(b *testing.B) *fixture {
 		b.Fatal(err)
 	}
 	// The embedded default as `make run` has it: SQLite, in-process servers.
-	cfg := nodetest.Config(b, dir)
-	stop := nodetest.Start(b, cfg)
+	cfg := allinonetest.Config(b, dir)
+	stop := allinonetest.Start(b, cfg)
 	stopShared = func() { _ = stop(); _ = os.RemoveAll(dir) }
 	f := &fixture{base: "http://" + cfg.HTTPAddr}
 	var reg struct {

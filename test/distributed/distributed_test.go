@@ -158,7 +158,7 @@ func deploy(t *testing.T) *deploymentState {
 		"--listen-client-urls", "http://"+d.etcd, "--advertise-client-urls", "http://"+d.etcd,
 		"--listen-peer-urls", "http://"+freeAddr(t))
 	kafka, s3 := freeAddr(t), freeAddr(t)
-	start(t, "devinfra", d.bins["devinfra"], nil, "-kafka", kafka, "-s3", s3, "-data", filepath.Join(tmp, "infra"))
+	start(t, "devservers", d.bins["devservers"], nil, "-kafka", kafka, "-s3", s3, "-data", filepath.Join(tmp, "infra"))
 
 	d.gateway = freeAddr(t)
 	d.userAddr = freeAddr(t)

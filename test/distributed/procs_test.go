@@ -97,7 +97,7 @@ func tail(s string, n int) string {
 // buildBinaries builds every command the deployment runs into dir.
 func buildBinaries(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	names := []string{"gateway", "user", "video", "interaction", "message", "devinfra"}
+	names := []string{"gateway", "user", "video", "interaction", "message", "devservers"}
 	args := []string{"build", "-o", dir + "/"}
 	for _, n := range names {
 		args = append(args, "github.com/douyin-go/douyin/cmd/"+n)

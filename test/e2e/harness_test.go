@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/douyin-go/douyin/cmd/douyin/node/nodetest"
+	"github.com/douyin-go/douyin/cmd/douyin/allinone/allinonetest"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
@@ -55,11 +55,11 @@ func (s *system) uname(name string) string {
 // fresh test database when one is configured.
 func startSystem(t *testing.T, dataDir string, tweaks ...func(*config.Config)) *system {
 	t.Helper()
-	cfg := nodetest.Config(t, dataDir)
+	cfg := allinonetest.Config(t, dataDir)
 	for _, tweak := range tweaks {
 		tweak(&cfg)
 	}
-	nodetest.UseTestServers(t, &cfg)
+	allinonetest.UseTestServers(t, &cfg)
 	return startWith(t, cfg)
 }
 
@@ -81,7 +81,7 @@ func newSystem(t *testing.T, tweaks ...func(*config.Config)) *system {
 // system's cfg finds its data, database and tokens again.
 func startWith(t *testing.T, cfg config.Config) *system {
 	t.Helper()
-	stop := nodetest.Start(t, cfg)
+	stop := allinonetest.Start(t, cfg)
 	return &system{t: t, cfg: cfg, base: "http://" + cfg.HTTPAddr, stop: func() {
 		if err := stop(); err != nil {
 			t.Errorf("douyin stopped with error: %v", err)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 

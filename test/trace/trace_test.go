@@ -22,7 +22,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/douyin-go/douyin/cmd/douyin/node/nodetest"
+	"github.com/douyin-go/douyin/cmd/douyin/allinone/allinonetest"
 	"github.com/douyin-go/douyin/pkg/telemetry"
 )
 
@@ -149,9 +149,9 @@ func names(spans []tracetest.SpanStub) []string {
 
 func startNode(t *testing.T) string {
 	t.Helper()
-	cfg := nodetest.Config(t, t.TempDir())
-	nodetest.UseTestServers(t, &cfg)
-	stop := nodetest.Start(t, cfg)
+	cfg := allinonetest.Config(t, t.TempDir())
+	allinonetest.UseTestServers(t, &cfg)
+	stop := allinonetest.Start(t, cfg)
 	t.Cleanup(func() { _ = stop() })
 	return "http://" + cfg.HTTPAddr
 }

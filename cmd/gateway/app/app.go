@@ -15,7 +15,7 @@ import (
 	hertztracing "github.com/hertz-contrib/obs-opentelemetry/tracing"
 
 	"github.com/douyin-go/douyin/cmd/gateway/handler"
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/metrics"

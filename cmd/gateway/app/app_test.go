@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )

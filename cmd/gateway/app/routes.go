@@ -5,7 +5,7 @@ import (
 	"github.com/cloudwego/hertz/pkg/app/server"
 
 	"github.com/douyin-go/douyin/cmd/gateway/handler"
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 )
 
 // router registers routes under /douyin. Every route accepts any method:

@@ -1,7 +1,7 @@
 package handler
 
 import (
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/storage"
 )

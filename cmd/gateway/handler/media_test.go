@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/douyin-go/douyin/pkg/embedded"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 	"github.com/douyin-go/douyin/pkg/storage"
 )
 
@@ -22,7 +22,7 @@ import (
 // server, holding a video, a cover and objects that must never be served.
 func mediaStore(t *testing.T) (storage.Store, []byte, []byte) {
 	t.Helper()
-	srv, err := embedded.StartS3(t.TempDir())
+	srv, err := inprocess.StartS3(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

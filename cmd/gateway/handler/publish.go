@@ -16,7 +16,7 @@ import (
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/video"
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )

@@ -29,7 +29,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/gateway/handler"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/storage"

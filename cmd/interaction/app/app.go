@@ -15,9 +15,10 @@ import (
 	"github.com/douyin-go/douyin/cmd/interaction/handler"
 	"github.com/douyin-go/douyin/cmd/interaction/service"
 	"github.com/douyin-go/douyin/kitex_gen/interaction/interactionservice"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/remote"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -25,14 +26,14 @@ import (
 // publishes like and comment events, which the video and user services
 // count.
 type App struct {
-	deps    *infra.Deps
+	deps    *boot.Deps
 	outbox  *eventbus.Outbox
 	handler *handler.Handler
 }
 
 // New migrates the interaction tables and wires the service to the video
 // and user services.
-func New(deps *infra.Deps) (*App, error) {
+func New(deps *boot.Deps) (*App, error) {
 	loc, err := deps.Config.Location()
 	if err != nil {
 		return nil, err
@@ -53,8 +54,8 @@ func New(deps *infra.Deps) (*App, error) {
 	svc := service.New(
 		dal.NewFavorites(deps.DB, outbox),
 		dal.NewComments(deps.DB, outbox),
-		rpc.Videos{Client: clients.Video},
-		rpc.Users{Client: clients.User},
+		remote.Videos{Client: clients.Video},
+		remote.Users{Client: clients.User},
 		eventbus.NewApplied(deps.Cache),
 		service.Options{
 			Location:       loc,

@@ -4,14 +4,14 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
-	"github.com/douyin-go/douyin/pkg/rpc"
+	"github.com/douyin-go/douyin/pkg/remote"
 )
 
 // FavoriteList lists the videos user likes, most recently liked first, as
 // viewer sees them: one user-service call, one query and one video-service
 // call, whatever the number of likes.
 func (s *Service) FavoriteList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
-	if err := rpc.RequireUser(ctx, s.users, viewer, user); err != nil {
+	if err := remote.RequireUser(ctx, s.users, viewer, user); err != nil {
 		return nil, err
 	}
 	ids, err := s.favorites.LikedVideos(ctx, user)

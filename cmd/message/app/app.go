@@ -11,7 +11,8 @@ import (
 	"github.com/douyin-go/douyin/cmd/message/handler"
 	"github.com/douyin-go/douyin/cmd/message/service"
 	"github.com/douyin-go/douyin/kitex_gen/message/messageservice"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
+	"github.com/douyin-go/douyin/pkg/remote"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -23,7 +24,7 @@ type App struct {
 // New migrates the message tables and wires the service. Receivers are
 // checked through the user service, reached at the address in deps.Config
 // (the client connects on first call, so the user service may start later).
-func New(deps *infra.Deps) (*App, error) {
+func New(deps *boot.Deps) (*App, error) {
 	if err := dal.Migrate(deps.DB); err != nil {
 		return nil, err
 	}
@@ -31,7 +32,7 @@ func New(deps *infra.Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := service.New(dal.NewMessages(deps.DB), rpc.Users{Client: clients.User}, nil)
+	svc := service.New(dal.NewMessages(deps.DB), remote.Users{Client: clients.User}, nil)
 	return &App{handler: handler.New(svc)}, nil
 }
 

@@ -19,7 +19,7 @@ type Store interface {
 	Latest(ctx context.Context, user int64, peers []int64) (map[int64]dal.Message, error)
 }
 
-// Users batch-reads users from the user service (rpc.Users wraps the
+// Users batch-reads users from the user service (remote.Users wraps the
 // userservice.Client).
 type Users interface {
 	MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error)

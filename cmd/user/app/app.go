@@ -14,20 +14,20 @@ import (
 	"github.com/douyin-go/douyin/cmd/user/service"
 	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
 	"github.com/douyin-go/douyin/pkg/eventbus"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // App is a ready-to-run user service.
 type App struct {
-	deps     *infra.Deps
+	deps     *boot.Deps
 	outbox   *eventbus.Outbox
 	consumer *eventbus.Consumer
 	handler  *handler.Handler
 }
 
 // New migrates the user tables and wires the service.
-func New(deps *infra.Deps) (*App, error) {
+func New(deps *boot.Deps) (*App, error) {
 	outbox := eventbus.NewOutbox("user_outbox")
 	users := dal.NewUsers(deps.DB, deps.Cache)
 	applied := eventbus.NewApplied(deps.Cache)

@@ -11,18 +11,19 @@ import (
 	"github.com/douyin-go/douyin/cmd/video/consumer"
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/cmd/video/handler"
+	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/cmd/video/service"
 	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
-	"github.com/douyin-go/douyin/pkg/infra"
-	"github.com/douyin-go/douyin/pkg/media"
+	"github.com/douyin-go/douyin/pkg/remote"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // App is a ready-to-run video service.
 type App struct {
-	deps     *infra.Deps
+	deps     *boot.Deps
 	outbox   *eventbus.Outbox
 	consumer *eventbus.Consumer
 	svc      *service.Service
@@ -30,12 +31,12 @@ type App struct {
 }
 
 // New migrates the video tables and wires the service.
-func New(deps *infra.Deps) (*App, error) {
+func New(deps *boot.Deps) (*App, error) {
 	prober, err := media.NewProber()
 	if err != nil {
 		return nil, err
 	}
-	objects, err := infra.OpenStorage(context.Background(), deps.Config)
+	objects, err := boot.OpenStorage(context.Background(), deps.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -60,8 +61,8 @@ func New(deps *infra.Deps) (*App, error) {
 		Videos:    videos,
 		Objects:   objects,
 		Prober:    prober,
-		Users:     rpc.Users{Client: clients.User},
-		Favorites: rpc.Favorites{Client: clients.Interaction},
+		Users:     remote.Users{Client: clients.User},
+		Favorites: remote.Favorites{Client: clients.Interaction},
 		Applied:   applied,
 	}, service.Options{
 		MediaBaseURL:  deps.Config.PublicBase() + "/media/",

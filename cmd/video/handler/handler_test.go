@@ -13,7 +13,7 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/pkg/errno"
-	"github.com/douyin-go/douyin/pkg/media"
+	"github.com/douyin-go/douyin/cmd/video/media"
 )
 
 // The handler only converts: requests to use-case calls, results and

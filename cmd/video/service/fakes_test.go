@@ -12,7 +12,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/kitex_gen/base"
-	"github.com/douyin-go/douyin/pkg/media"
+	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/pkg/storage"
 )
 

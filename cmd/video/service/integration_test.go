@@ -18,10 +18,10 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/cmd/video/service"
-	"github.com/douyin-go/douyin/pkg/embedded"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/eventbus"
-	"github.com/douyin-go/douyin/pkg/media"
+	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/pkg/storage"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
@@ -116,7 +116,7 @@ func newRealEnv(t *testing.T, wrapStore func(storage.Store) storage.Store, wrapV
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := embedded.StartS3(t.TempDir())
+	srv, err := inprocess.StartS3(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

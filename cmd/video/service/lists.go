@@ -5,12 +5,12 @@ import (
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/idlist"
-	"github.com/douyin-go/douyin/pkg/rpc"
+	"github.com/douyin-go/douyin/pkg/remote"
 )
 
 // PublishList returns user's videos as viewer sees them, newest first.
 func (s *Service) PublishList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
-	if err := rpc.RequireUser(ctx, s.users, viewer, user); err != nil {
+	if err := remote.RequireUser(ctx, s.users, viewer, user); err != nil {
 		return nil, err
 	}
 	ids, err := s.videos.ByAuthor(ctx, user)

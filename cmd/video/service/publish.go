@@ -12,7 +12,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/pkg/errno"
-	"github.com/douyin-go/douyin/pkg/media"
+	"github.com/douyin-go/douyin/cmd/video/media"
 )
 
 const maxTitleLen = 100

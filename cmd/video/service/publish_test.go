@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/douyin-go/douyin/pkg/errno"
-	"github.com/douyin-go/douyin/pkg/media"
+	"github.com/douyin-go/douyin/cmd/video/media"
 )
 
 const (

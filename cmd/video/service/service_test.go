@@ -8,7 +8,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/video/service"
 	"github.com/douyin-go/douyin/pkg/errno"
-	"github.com/douyin-go/douyin/pkg/media"
+	"github.com/douyin-go/douyin/cmd/video/media"
 )
 
 const (

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 )
 
 func TestSecretConfigured(t *testing.T) {

@@ -1,8 +1,8 @@
-// Package node runs the whole of douyin in one process: in-process Redis
+// Package allinone runs the whole of douyin in one process: in-process Redis
 // and Kafka servers (unless real ones are configured), every Kitex service
 // on its loopback address, and the gateway. The embedded default and the
 // end-to-end tests both start it from here.
-package node
+package allinone
 
 import (
 	"context"
@@ -15,11 +15,11 @@ import (
 
 	gateway "github.com/douyin-go/douyin/cmd/gateway/app"
 	"github.com/douyin-go/douyin/pkg/admin"
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/embedded"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 	"github.com/douyin-go/douyin/pkg/events"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/metrics"
 )
 
@@ -32,7 +32,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(co
 	}
 	defer stopInfra()
 
-	deps, err := infra.Open(ctx, cfg, log)
+	deps, err := boot.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(co
 	if err != nil {
 		return err
 	}
-	store, err := infra.OpenStorage(ctx, cfg)
+	store, err := boot.OpenStorage(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func startInfra(cfg config.Config) (config.Config, func(), error) {
 		}
 	}
 	if cfg.RedisAddr == "" {
-		r, err := embedded.StartRedis()
+		r, err := inprocess.StartRedis()
 		if err != nil {
 			return cfg, stop, err
 		}
@@ -111,7 +111,7 @@ func startInfra(cfg config.Config) (config.Config, func(), error) {
 		cfg.RedisAddr = r.Addr()
 	}
 	if len(cfg.KafkaBrokers) == 0 {
-		k, err := embedded.StartKafka(filepath.Join(cfg.DataDir, "kafka"), events.Topics()...)
+		k, err := inprocess.StartKafka(filepath.Join(cfg.DataDir, "kafka"), events.Topics()...)
 		if err != nil {
 			stop()
 			return cfg, func() {}, err
@@ -120,7 +120,7 @@ func startInfra(cfg config.Config) (config.Config, func(), error) {
 		cfg.KafkaBrokers = k.Brokers()
 	}
 	if cfg.Storage.Endpoint == "" {
-		s3, err := embedded.StartS3(filepath.Join(cfg.DataDir, "objects"))
+		s3, err := inprocess.StartS3(filepath.Join(cfg.DataDir, "objects"))
 		if err != nil {
 			stop()
 			return cfg, func() {}, err

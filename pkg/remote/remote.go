@@ -1,4 +1,8 @@
-package rpc
+// Package remote gives services the reads they need from other douyin
+// services as plain Go calls: typed adapters over the Kitex clients, with
+// RPC and business errors folded into one error by rpc.Check, and the
+// cross-service rules built on them.
+package remote
 
 import (
 	"context"
@@ -11,11 +15,8 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/rpc"
 )
-
-// The adapters below give services the batch reads they need from other
-// services as plain Go calls, with RPC and business errors folded into one
-// error by Check.
 
 // Users reads users from the user service.
 type Users struct{ Client userservice.Client }
@@ -26,7 +27,7 @@ func (u Users) MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[in
 		return map[int64]*base.User{}, nil
 	}
 	resp, err := u.Client.MGetUsers(ctx, &user.MGetUsersRequest{ViewerId: viewer, UserIds: ids})
-	if err := Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(ctx, resp, err); err != nil {
 		return nil, err
 	}
 	return resp.Users, nil
@@ -41,7 +42,7 @@ func (f Favorites) MIsFavorite(ctx context.Context, userID int64, videoIDs []int
 		return map[int64]bool{}, nil
 	}
 	resp, err := f.Client.MIsFavorite(ctx, &interaction.MIsFavoriteRequest{UserId: userID, VideoIds: videoIDs})
-	if err := Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(ctx, resp, err); err != nil {
 		return nil, err
 	}
 	return resp.IsFavorite, nil
@@ -53,7 +54,7 @@ type Videos struct{ Client videoservice.Client }
 // VideoAuthors maps each known video id to its author id.
 func (v Videos) VideoAuthors(ctx context.Context, ids []int64) (map[int64]int64, error) {
 	resp, err := v.Client.VideoAuthors(ctx, &video.VideoAuthorsRequest{VideoIds: ids})
-	if err := Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(ctx, resp, err); err != nil {
 		return nil, err
 	}
 	return resp.AuthorIds, nil
@@ -65,13 +66,13 @@ func (v Videos) MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]*b
 		return []*base.Video{}, nil
 	}
 	resp, err := v.Client.MGetVideos(ctx, &video.MGetVideosRequest{ViewerId: viewer, VideoIds: ids})
-	if err := Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(ctx, resp, err); err != nil {
 		return nil, err
 	}
 	return resp.Videos, nil
 }
 
-// UserGetter batch-gets users as a viewer sees them (rpc.Users, or a fake).
+// UserGetter batch-gets users as a viewer sees them (remote.Users, or a fake).
 type UserGetter interface {
 	MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error)
 }

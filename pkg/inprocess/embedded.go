@@ -1,7 +1,7 @@
 // Package embedded runs in-process servers that speak the real Redis and
 // Kafka (and, with the video service, S3) protocols on loopback, so the
 // embedded default uses the very clients production uses.
-package embedded
+package inprocess
 
 import (
 	"fmt"

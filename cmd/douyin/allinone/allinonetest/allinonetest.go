@@ -1,6 +1,6 @@
-// Package nodetest starts the embedded system for tests and benchmarks
+// Package allinonetest starts the embedded system for tests and benchmarks
 // that drive it over HTTP.
-package nodetest
+package allinonetest
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/douyin-go/douyin/cmd/douyin/node"
+	"github.com/douyin-go/douyin/cmd/douyin/allinone"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
@@ -65,7 +65,7 @@ func Start(tb testing.TB, cfg config.Config) (stop func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready, done := make(chan struct{}), make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	go func() { done <- node.Run(ctx, cfg, log, func(config.Config) { close(ready) }) }()
+	go func() { done <- allinone.Run(ctx, cfg, log, func(config.Config) { close(ready) }) }()
 	select {
 	case <-ready:
 	case err := <-done:

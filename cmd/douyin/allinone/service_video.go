@@ -1,9 +1,9 @@
-package node
+package allinone
 
 import (
 	video "github.com/douyin-go/douyin/cmd/video/app"
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -11,6 +11,6 @@ func videoService() *service {
 	return &service{
 		name:  rpc.VideoService,
 		addr:  func(c config.Config) string { return c.Services.Video },
-		build: func(d *infra.Deps) (runner, error) { return video.New(d) },
+		build: func(d *boot.Deps) (runner, error) { return video.New(d) },
 	}
 }

@@ -1,9 +1,9 @@
-package node
+package allinone
 
 import (
 	user "github.com/douyin-go/douyin/cmd/user/app"
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -11,6 +11,6 @@ func userService() *service {
 	return &service{
 		name:  rpc.UserService,
 		addr:  func(c config.Config) string { return c.Services.User },
-		build: func(d *infra.Deps) (runner, error) { return user.New(d) },
+		build: func(d *boot.Deps) (runner, error) { return user.New(d) },
 	}
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/cloudwego/hertz/pkg/route"
 	"github.com/golang-jwt/jwt/v4"
 
-	"github.com/douyin-go/douyin/pkg/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 

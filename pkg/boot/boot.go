@@ -1,6 +1,6 @@
-// Package infra opens what every douyin service process shares: the
+// Package boot opens what every douyin service process shares: the
 // database, Redis and the Kafka topics, from one Config.
-package infra
+package boot
 
 import (
 	"context"

@@ -1,9 +1,9 @@
-package node
+package allinone
 
 import (
 	message "github.com/douyin-go/douyin/cmd/message/app"
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -13,6 +13,6 @@ func messageService() *service {
 	return &service{
 		name:  rpc.MessageService,
 		addr:  func(c config.Config) string { return c.Services.Message },
-		build: func(d *infra.Deps) (runner, error) { return message.New(d) },
+		build: func(d *boot.Deps) (runner, error) { return message.New(d) },
 	}
 }

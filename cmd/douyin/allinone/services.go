@@ -1,18 +1,18 @@
-package node
+package allinone
 
 import (
 	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/infra"
+	"github.com/douyin-go/douyin/pkg/boot"
 )
 
 // runner is a built service ready to serve.
-type runner = infra.Runner
+type runner = boot.Runner
 
 // service is one Kitex service of the embedded node.
 type service struct {
 	name  string
 	addr  func(config.Config) string
-	build func(*infra.Deps) (runner, error)
+	build func(*boot.Deps) (runner, error)
 }
 
 // services lists every Kitex service the node starts, each declared in a
