@@ -27,7 +27,7 @@ import (
 type Deps struct {
 	Config config.Config
 	DB     *gorm.DB
-	Cache  *cache.Store
+	Cache  *cache.Client
 	Log    *slog.Logger
 	// Metrics is the process's registry (nil: none).
 	Metrics *metrics.Metrics

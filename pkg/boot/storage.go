@@ -9,7 +9,7 @@ import (
 )
 
 // OpenStorage connects to the object store of cfg, creating its bucket.
-func OpenStorage(ctx context.Context, cfg config.Config) (*storage.MinioStore, error) {
+func OpenStorage(ctx context.Context, cfg config.Config) (*storage.S3, error) {
 	if cfg.Storage.Endpoint == "" {
 		return nil, errors.New("no object store configured: set DOUYIN_S3_ENDPOINT")
 	}

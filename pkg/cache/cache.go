@@ -13,23 +13,23 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Store is a Redis client whose keys all start with Prefix, so several
+// Client is a Redis client whose keys all start with Prefix, so several
 // deployments (or tests) can share one server.
-type Store struct {
+type Client struct {
 	RDB    redis.UniversalClient
 	Prefix string
 }
 
 // New connects to the Redis at addr.
 // Every command is a span of the request's trace.
-func New(addr, password, prefix string) *Store {
+func New(addr, password, prefix string) *Client {
 	rdb := redis.NewClient(&redis.Options{Addr: addr, Password: password})
 	_ = redisotel.InstrumentTracing(rdb)
-	return &Store{RDB: rdb, Prefix: prefix}
+	return &Client{RDB: rdb, Prefix: prefix}
 }
 
 // Key joins parts under the store's prefix.
-func (s *Store) Key(parts ...string) string {
+func (s *Client) Key(parts ...string) string {
 	k := s.Prefix
 	for i, p := range parts {
 		if i > 0 {
@@ -41,20 +41,20 @@ func (s *Store) Key(parts ...string) string {
 }
 
 // Close closes the client.
-func (s *Store) Close() error { return s.RDB.Close() }
+func (s *Client) Close() error { return s.RDB.Close() }
 
 // Entities caches values of type T by int64 id. Every cached value carries
 // the generation of its id read before the source was read; Invalidate bumps
 // the generation, so a value filled from a read that raced with a change is
 // never served.
 type Entities[T any] struct {
-	store *Store
+	store *Client
 	name  string
 	ttl   time.Duration
 }
 
 // NewEntities caches T under name for ttl.
-func NewEntities[T any](store *Store, name string, ttl time.Duration) *Entities[T] {
+func NewEntities[T any](store *Client, name string, ttl time.Duration) *Entities[T] {
 	return &Entities[T]{store: store, name: name, ttl: ttl}
 }
 

@@ -35,14 +35,14 @@ func TestStoreKey(t *testing.T) {
 		{"p-", []string{"", "x"}, "p-:x"},
 	}
 	for _, tt := range tests {
-		s := &cache.Store{Prefix: tt.prefix}
+		s := &cache.Client{Prefix: tt.prefix}
 		if got := s.Key(tt.parts...); got != tt.want {
-			t.Errorf("Store{Prefix:%q}.Key(%q) = %q, want %q", tt.prefix, tt.parts, got, tt.want)
+			t.Errorf("Client{Prefix:%q}.Key(%q) = %q, want %q", tt.prefix, tt.parts, got, tt.want)
 		}
 	}
 }
 
-func newEntities(t *testing.T) (*cache.Store, *cache.Entities[profile]) {
+func newEntities(t *testing.T) (*cache.Client, *cache.Entities[profile]) {
 	t.Helper()
 	store := testutil.Cache(t)
 	return store, cache.NewEntities[profile](store, "profile", time.Minute)

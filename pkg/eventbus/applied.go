@@ -12,12 +12,12 @@ import (
 // its effect. Consumers mark each applied event in Redis for a while;
 // actions poll for the marks of their own events.
 type Applied struct {
-	store *cache.Store
+	store *cache.Client
 	ttl   time.Duration
 }
 
 // NewApplied tracks applied events in store.
-func NewApplied(store *cache.Store) *Applied {
+func NewApplied(store *cache.Client) *Applied {
 	return &Applied{store: store, ttl: 10 * time.Minute}
 }
 

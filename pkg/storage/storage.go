@@ -24,8 +24,8 @@ type Config struct {
 	UseSSL    bool
 }
 
-// Store is what the services need from object storage; tests may fake it.
-type Store interface {
+// Objects is what the services need from object storage; tests may fake it.
+type Objects interface {
 	// Put uploads size bytes from r; size -1 means unknown (uploaded in
 	// 16 MiB multipart chunks, each buffered in memory).
 	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
@@ -70,18 +70,18 @@ const unknownSizePart = 16 << 20
 // ErrNotFound is returned when the key does not exist.
 var ErrNotFound = errors.New("object not found")
 
-// MinioStore implements Store with minio-go against one bucket.
-type MinioStore struct {
+// S3 implements Objects with minio-go against one bucket.
+type S3 struct {
 	client *minio.Client
 	bucket string
 }
 
-var _ Store = (*MinioStore)(nil)
+var _ Objects = (*S3)(nil)
 
 // New connects to cfg.Endpoint and creates cfg.Bucket if it is missing.
 // Path-style lookup is forced because gofakes3 and most self-hosted MinIO
 // setups have no wildcard DNS for virtual-host buckets.
-func New(ctx context.Context, cfg Config) (*MinioStore, error) {
+func New(ctx context.Context, cfg Config) (*S3, error) {
 	client, err := minio.New(cfg.Endpoint, &minio.Options{
 		Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
 		Secure:       cfg.UseSSL,
@@ -90,7 +90,7 @@ func New(ctx context.Context, cfg Config) (*MinioStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: client for %s: %w", cfg.Endpoint, err)
 	}
-	s := &MinioStore{client: client, bucket: cfg.Bucket}
+	s := &S3{client: client, bucket: cfg.Bucket}
 	if err := s.ensureBucket(ctx); err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func New(ctx context.Context, cfg Config) (*MinioStore, error) {
 // ensureBucket creates the bucket unless it exists. Services start
 // concurrently, so a create that loses the race (BucketAlreadyOwnedByYou,
 // or BucketAlreadyExists from gofakes3) is fine when the bucket is there.
-func (s *MinioStore) ensureBucket(ctx context.Context) error {
+func (s *S3) ensureBucket(ctx context.Context) error {
 	ok, err := s.client.BucketExists(ctx, s.bucket)
 	if err != nil {
 		return fmt.Errorf("storage: check bucket %s: %w", s.bucket, err)
@@ -117,8 +117,8 @@ func (s *MinioStore) ensureBucket(ctx context.Context) error {
 	return nil
 }
 
-// Put implements Store.
-func (s *MinioStore) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
+// Put implements Objects.
+func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
 	opts := minio.PutObjectOptions{ContentType: contentType}
 	if size < 0 {
 		// minio-go sizes parts for a 5 TiB object when the size is unknown
@@ -130,17 +130,17 @@ func (s *MinioStore) Put(ctx context.Context, key string, r io.Reader, size int6
 	return wrap("put", key, err)
 }
 
-// PutFile implements Store.
-func (s *MinioStore) PutFile(ctx context.Context, key, path, contentType string) error {
+// PutFile implements Objects.
+func (s *S3) PutFile(ctx context.Context, key, path, contentType string) error {
 	_, err := s.client.FPutObject(ctx, s.bucket, key, path, minio.PutObjectOptions{ContentType: contentType})
 	return wrap("put file", key, err)
 }
 
-// Get implements Store. It uses the Core API so that exactly one GET is
+// Get implements Objects. It uses the Core API so that exactly one GET is
 // sent and its headers are known before the body is read: the plain
 // minio.Object is lazy and re-requests on Seek, which hides errors until
 // the first Read.
-func (s *MinioStore) Get(ctx context.Context, key string, rng *Range) (*Object, error) {
+func (s *S3) Get(ctx context.Context, key string, rng *Range) (*Object, error) {
 	var opts minio.GetObjectOptions
 	if rng != nil {
 		if rng.Start < 0 || (rng.End != -1 && rng.End < rng.Start) {
@@ -197,8 +197,8 @@ func parseContentRange(v string) (start, total int64, ok bool) {
 	return start, total, err1 == nil && err2 == nil
 }
 
-// Stat implements Store.
-func (s *MinioStore) Stat(ctx context.Context, key string) (ObjectInfo, error) {
+// Stat implements Objects.
+func (s *S3) Stat(ctx context.Context, key string) (ObjectInfo, error) {
 	info, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
 	if err != nil {
 		return ObjectInfo{}, wrap("stat", key, err)
@@ -206,10 +206,10 @@ func (s *MinioStore) Stat(ctx context.Context, key string) (ObjectInfo, error) {
 	return toInfo(info), nil
 }
 
-// Delete implements Store. Keys are removed one by one: callers delete a
+// Delete implements Objects. Keys are removed one by one: callers delete a
 // video and its cover, not thousands of keys, and single DELETEs behave
 // the same on every S3 implementation.
-func (s *MinioStore) Delete(ctx context.Context, keys ...string) error {
+func (s *S3) Delete(ctx context.Context, keys ...string) error {
 	var errs []error
 	for _, key := range keys {
 		err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{})
@@ -220,9 +220,9 @@ func (s *MinioStore) Delete(ctx context.Context, keys ...string) error {
 	return errors.Join(errs...)
 }
 
-// Download implements Store. minio-go writes to path+".part.minio" and
+// Download implements Objects. minio-go writes to path+".part.minio" and
 // renames, so a failed download never leaves a half file at path.
-func (s *MinioStore) Download(ctx context.Context, key, path string) error {
+func (s *S3) Download(ctx context.Context, key, path string) error {
 	err := s.client.FGetObject(ctx, s.bucket, key, path, minio.GetObjectOptions{})
 	return wrap("download", key, err)
 }
@@ -246,7 +246,7 @@ func wrap(op, key string, err error) error {
 }
 
 // Ping reports whether the store answers and the bucket exists.
-func (s *MinioStore) Ping(ctx context.Context) error {
+func (s *S3) Ping(ctx context.Context) error {
 	ok, err := s.client.BucketExists(ctx, s.bucket)
 	if err != nil {
 		return err
@@ -257,8 +257,8 @@ func (s *MinioStore) Ping(ctx context.Context) error {
 	return nil
 }
 
-// DeleteOlder implements Store.
-func (s *MinioStore) DeleteOlder(ctx context.Context, prefix string, cutoff time.Time) (int, error) {
+// DeleteOlder implements Objects.
+func (s *S3) DeleteOlder(ctx context.Context, prefix string, cutoff time.Time) (int, error) {
 	var stale []string
 	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if obj.Err != nil {

@@ -19,7 +19,7 @@ import (
 )
 
 // startStore runs the embedded S3 server over dir and connects a store.
-func startStore(t *testing.T, dir string) (*inprocess.S3, *MinioStore) {
+func startStore(t *testing.T, dir string) (*inprocess.S3, *S3) {
 	t.Helper()
 	srv, err := inprocess.StartS3(dir)
 	if err != nil {

@@ -88,7 +88,7 @@ func RedisAddr(t testing.TB) string {
 
 // Cache opens a Store on the test Redis with a prefix of its own, so
 // parallel tests never see each other's keys.
-func Cache(t testing.TB) *cache.Store {
+func Cache(t testing.TB) *cache.Client {
 	t.Helper()
 	store := cache.New(RedisAddr(t), "", KeyPrefix(t))
 	t.Cleanup(func() { _ = store.Close() })

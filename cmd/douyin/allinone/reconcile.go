@@ -57,7 +57,7 @@ func ReconcileDB(ctx context.Context, gdb *gorm.DB) ([]reconcile.Drift, error) {
 }
 
 // forget drops cached users and videos whose counters were fixed.
-func forget(ctx context.Context, gdb *gorm.DB, store *cache.Store, drifts []reconcile.Drift) {
+func forget(ctx context.Context, gdb *gorm.DB, store *cache.Client, drifts []reconcile.Drift) {
 	users := userdal.NewUsers(gdb, store)
 	videos := videodal.NewVideos(gdb, nil, store)
 	for _, d := range drifts {

@@ -31,7 +31,7 @@ type Gateway struct {
 }
 
 // New builds the gateway listening on cfg.HTTPAddr.
-func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.Store, m *metrics.Metrics, log *slog.Logger) *Gateway {
+func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.Objects, m *metrics.Metrics, log *slog.Logger) *Gateway {
 	tracer, traceCfg := hertztracing.NewServerTracer()
 	h := server.New(
 		tracer,

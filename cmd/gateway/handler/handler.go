@@ -11,12 +11,12 @@ type Handler struct {
 	rpc  *rpc.Clients
 	auth *auth.Auth
 	// store serves media and stages uploads.
-	store storage.Store
+	store storage.Objects
 	// maxUploadBytes limits publish uploads.
 	maxUploadBytes int64
 }
 
 // New builds the handlers.
-func New(clients *rpc.Clients, a *auth.Auth, store storage.Store, maxUploadBytes int64) *Handler {
+func New(clients *rpc.Clients, a *auth.Auth, store storage.Objects, maxUploadBytes int64) *Handler {
 	return &Handler{rpc: clients, auth: a, store: store, maxUploadBytes: maxUploadBytes}
 }

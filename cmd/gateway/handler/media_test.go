@@ -20,7 +20,7 @@ import (
 
 // mediaStore is a real object store: minio-go against the embedded S3
 // server, holding a video, a cover and objects that must never be served.
-func mediaStore(t *testing.T) (storage.Store, []byte, []byte) {
+func mediaStore(t *testing.T) (storage.Objects, []byte, []byte) {
 	t.Helper()
 	srv, err := inprocess.StartS3(t.TempDir())
 	if err != nil {

@@ -58,14 +58,14 @@ const (
 type gateway struct {
 	base   string
 	videos *fakeVideoClient
-	store  storage.Store
+	store  storage.Objects
 	auth   *auth.Auth
 }
 
 var quietHertz sync.Once
 
 // startGateway serves the handlers over store with the given upload limit.
-func startGateway(t *testing.T, store storage.Store, limit int64) *gateway {
+func startGateway(t *testing.T, store storage.Objects, limit int64) *gateway {
 	t.Helper()
 	quietHertz.Do(func() { hlog.SetLevel(hlog.LevelFatal) })
 	a, err := auth.New([]byte(secret), time.Hour, nil)
@@ -152,7 +152,7 @@ func expiredToken(t *testing.T, user int64) string {
 // time of the call. Methods not used by these handlers panic.
 type fakeVideoClient struct {
 	videoservice.Client
-	store storage.Store
+	store storage.Objects
 
 	mu          sync.Mutex
 	publishReqs []*video.PublishRequest
@@ -217,7 +217,7 @@ func (f *fakeVideoClient) publishes() []*video.PublishRequest {
 	return append([]*video.PublishRequest(nil), f.publishReqs...)
 }
 
-// memStore is an in-memory storage.Store.
+// memStore is an in-memory storage.Objects.
 type memStore struct {
 	mu      sync.Mutex
 	objects map[string][]byte

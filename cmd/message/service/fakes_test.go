@@ -12,14 +12,14 @@ import (
 // errBoom is an infrastructure failure a fake returns.
 var errBoom = errors.New("boom")
 
-// sent is one recorded Store.Send call.
+// sent is one recorded MessageStore.Send call.
 type sent struct {
 	from, to int64
 	content  string
 	now      int64
 }
 
-// fakeStore is an in-memory Store. Setting err makes every method fail.
+// fakeStore is an in-memory MessageStore. Setting err makes every method fail.
 type fakeStore struct {
 	mu    sync.Mutex
 	err   error

@@ -12,8 +12,8 @@ import (
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 
-// Store stores conversations and messages (see dal.Messages).
-type Store interface {
+// MessageStore stores conversations and messages (see dal.Messages).
+type MessageStore interface {
 	Send(ctx context.Context, from, to int64, content string, now int64) (*dal.Message, error)
 	Chat(ctx context.Context, a, b, after int64) (msgs []dal.Message, exists bool, err error)
 	Latest(ctx context.Context, user int64, peers []int64) (map[int64]dal.Message, error)
@@ -27,14 +27,14 @@ type Users interface {
 
 // Service implements the message use cases.
 type Service struct {
-	store Store
+	store MessageStore
 	users Users
 	now   func() time.Time
 }
 
 // New builds the service; now is the clock messages are stamped with (nil
 // means time.Now).
-func New(store Store, users Users, now func() time.Time) *Service {
+func New(store MessageStore, users Users, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}

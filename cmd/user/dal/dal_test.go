@@ -22,7 +22,7 @@ import (
 
 type env struct {
 	db     *gorm.DB
-	store  *cache.Store
+	store  *cache.Client
 	users  *Users
 	rels   *Relations
 	outbox *eventbus.Outbox

@@ -24,7 +24,7 @@ type Users struct {
 }
 
 // NewUsers stores accounts in gdb, caching them in store.
-func NewUsers(gdb *gorm.DB, store *cache.Store) *Users {
+func NewUsers(gdb *gorm.DB, store *cache.Client) *Users {
 	return &Users{db: gdb, cache: cache.NewEntities[User](store, "user", 10*time.Minute)}
 }
 

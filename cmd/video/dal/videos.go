@@ -21,7 +21,7 @@ type Videos struct {
 }
 
 // NewVideos stores videos in gdb with events in outbox, caching rows in store.
-func NewVideos(gdb *gorm.DB, outbox *eventbus.Outbox, store *cache.Store) *Videos {
+func NewVideos(gdb *gorm.DB, outbox *eventbus.Outbox, store *cache.Client) *Videos {
 	return &Videos{db: gdb, outbox: outbox, cache: cache.NewEntities[Video](store, "video", 10*time.Minute), now: time.Now}
 }
 

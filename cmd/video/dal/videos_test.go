@@ -25,7 +25,7 @@ const outboxTable = "video_outbox"
 
 type env struct {
 	db     *gorm.DB
-	store  *cache.Store
+	store  *cache.Client
 	videos *Videos
 	outbox *eventbus.Outbox
 }

@@ -84,7 +84,7 @@ func makeVideo(t *testing.T) []byte {
 
 type realEnv struct {
 	svc     *service.Service
-	store   storage.Store
+	store   storage.Objects
 	objects *minio.Client
 	db      *dal.Videos
 	waiter  *fakeWaiter
@@ -94,7 +94,7 @@ type realEnv struct {
 
 // failingStore makes PutFile fail for keys under failPrefix.
 type failingStore struct {
-	storage.Store
+	storage.Objects
 	failPrefix string
 }
 
@@ -102,7 +102,7 @@ func (s failingStore) PutFile(ctx context.Context, key, path, contentType string
 	if strings.HasPrefix(key, s.failPrefix) {
 		return errDown
 	}
-	return s.Store.PutFile(ctx, key, path, contentType)
+	return s.Objects.PutFile(ctx, key, path, contentType)
 }
 
 // failingCreate makes the row write fail after both objects are stored.
@@ -110,7 +110,7 @@ type failingCreate struct{ service.VideoStore }
 
 func (failingCreate) Create(context.Context, *dal.Video) ([]string, error) { return nil, errDown }
 
-func newRealEnv(t *testing.T, wrapStore func(storage.Store) storage.Store, wrapVideos func(service.VideoStore) service.VideoStore) *realEnv {
+func newRealEnv(t *testing.T, wrapStore func(storage.Objects) storage.Objects, wrapVideos func(service.VideoStore) service.VideoStore) *realEnv {
 	t.Helper()
 	prober, err := media.NewProber()
 	if err != nil {
@@ -146,7 +146,7 @@ func newRealEnv(t *testing.T, wrapStore func(storage.Store) storage.Store, wrapV
 		}
 		return n
 	}
-	var objects storage.Store = store
+	var objects storage.Objects = store
 	if wrapStore != nil {
 		objects = wrapStore(store)
 	}
@@ -240,7 +240,7 @@ func TestPublishFailuresLeaveNothingBehind(t *testing.T) {
 	tests := []struct {
 		name       string
 		upload     []byte
-		wrapStore  func(storage.Store) storage.Store
+		wrapStore  func(storage.Objects) storage.Objects
 		wrapVideos func(service.VideoStore) service.VideoStore
 		wantErrNo  *errno.ErrNo
 	}{
@@ -248,7 +248,7 @@ func TestPublishFailuresLeaveNothingBehind(t *testing.T) {
 		{name: "image", upload: png, wantErrNo: &errno.VideoInvalid},
 		{name: "truncated video", upload: video[:len(video)/2], wantErrNo: &errno.VideoInvalid},
 		{name: "cover upload fails", upload: video,
-			wrapStore: func(s storage.Store) storage.Store { return failingStore{Store: s, failPrefix: "covers/"} }},
+			wrapStore: func(s storage.Objects) storage.Objects { return failingStore{Objects: s, failPrefix: "covers/"} }},
 		{name: "row write fails", upload: video,
 			wrapVideos: func(v service.VideoStore) service.VideoStore { return failingCreate{v} }},
 	}
