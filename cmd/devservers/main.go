@@ -13,8 +13,8 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/douyin-go/douyin/pkg/inprocess"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 )
 
 func main() {

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/douyin-go/douyin/cmd/douyin/allinone"
+	"github.com/douyin-go/douyin/cmd/douyin/reconcile"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/telemetry"
 )
@@ -47,7 +48,7 @@ func main() {
 	case "", "serve":
 		err = serve(ctx, cfg, log)
 	case "reconcile":
-		err = allinone.Reconcile(ctx, cfg, os.Stdout)
+		err = reconcile.Run(ctx, cfg, os.Stdout)
 	default:
 		flag.Usage()
 		os.Exit(2)

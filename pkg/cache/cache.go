@@ -149,3 +149,22 @@ func (e *Entities[T]) Invalidate(ctx context.Context, ids ...int64) error {
 	_, err := pipe.Exec(ctx)
 	return err
 }
+
+// Load returns the values of ids: cached ones from Redis, the rest from
+// source (called with the ids that missed, only when some did), which are
+// then cached. Ids source does not find are left out.
+func (e *Entities[T]) Load(ctx context.Context, ids []int64, source func(ctx context.Context, ids []int64) (map[int64]T, error)) (map[int64]T, error) {
+	lookup := e.Get(ctx, ids)
+	if len(lookup.Missed) == 0 {
+		return lookup.Found, nil
+	}
+	fresh, err := source(ctx, lookup.Missed)
+	if err != nil {
+		return nil, err
+	}
+	for id, v := range fresh {
+		lookup.Found[id] = v
+	}
+	e.Fill(ctx, lookup, fresh)
+	return lookup.Found, nil
+}

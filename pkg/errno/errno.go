@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/cloudwego/kitex/pkg/rpcinfo"
+
 	"github.com/douyin-go/douyin/kitex_gen/base"
 )
 
@@ -72,15 +74,34 @@ func Convert(err error) ErrNo {
 	return ServiceErr
 }
 
-// ToBaseResp packs err for an RPC response. An error that is not a
-// business error is logged here, the one place every RPC outcome passes,
-// since the client only ever sees the generic message.
-func ToBaseResp(ctx context.Context, err error) *base.BaseResp {
+// ToBaseResp packs err for an RPC response.
+func ToBaseResp(err error) *base.BaseResp {
 	e := Convert(err)
-	if err != nil && e == ServiceErr && !errors.Is(err, ServiceErr) {
-		slog.Default().ErrorContext(ctx, "request failed", "err", err)
-	}
 	return &base.BaseResp{StatusCode: e.Code, StatusMsg: e.Msg}
+}
+
+// IsInternal reports whether err is a failure the client only sees as the
+// generic ServiceErr: anything that is not a business error.
+func IsInternal(err error) bool {
+	var e ErrNo
+	return err != nil && !errors.As(err, &e)
+}
+
+// Reporter packs use-case outcomes for RPC responses and logs the internal
+// failures among them, once, with the request's trace: the client only
+// ever sees the generic message.
+type Reporter struct{ Log *slog.Logger }
+
+// BaseResp packs err, logging it when it is internal.
+func (r Reporter) BaseResp(ctx context.Context, err error) *base.BaseResp {
+	if IsInternal(err) && r.Log != nil {
+		method := "unknown"
+		if ri := rpcinfo.GetRPCInfo(ctx); ri != nil {
+			method = ri.To().Method()
+		}
+		r.Log.ErrorContext(ctx, "request failed", "method", method, "err", err)
+	}
+	return ToBaseResp(err)
 }
 
 // FromBaseResp unpacks an RPC response's outcome: nil on success.

@@ -1,7 +1,6 @@
 package errno
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -41,7 +40,7 @@ func TestBaseRespRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := FromBaseResp(ToBaseResp(context.Background(), tt.err))
+			got := FromBaseResp(ToBaseResp(tt.err))
 			if Convert(got) != Convert(tt.err) {
 				t.Fatalf("round trip of %v gave %v", tt.err, got)
 			}

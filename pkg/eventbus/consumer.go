@@ -267,18 +267,9 @@ func (c *Consumer) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
 	return res.RowsAffected, res.Error
 }
 
-// pruneLoop keeps the processed-events table from growing forever.
-func (c *Consumer) pruneLoop(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := c.Prune(ctx, time.Now().Add(-ProcessedRetention)); err != nil && ctx.Err() == nil {
-				c.log.Warn("prune processed events", "group", c.group, "err", err)
-			}
-		}
+// prune forgets applied event ids older than ProcessedRetention.
+func (c *Consumer) prune(ctx context.Context) {
+	if _, err := c.Prune(ctx, time.Now().Add(-ProcessedRetention)); err != nil && ctx.Err() == nil {
+		c.log.Warn("prune processed events", "group", c.group, "err", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/pkg/periodic"
 )
 
 // RunRelay relays outbox to the brokers until ctx ends.
@@ -20,6 +22,6 @@ func RunRelay(ctx context.Context, db *gorm.DB, outbox *Outbox, brokers []string
 func RunConsumer(ctx context.Context, c *Consumer, brokers []string) {
 	reader := NewReader(brokers, c.Group(), c.Topics())
 	defer reader.Close()
-	go c.pruneLoop(ctx, time.Hour)
+	go periodic.Run(ctx, time.Hour, c.prune)
 	c.Run(ctx, reader)
 }

@@ -71,3 +71,31 @@ const (
 	// video counters.
 	GroupVideoCounters = "douyin-video-counters"
 )
+
+// counters lists, per topic, the consumer groups that keep counters from
+// its events. It is the one place that says who counts what: an action
+// waits for these groups before it returns (so a read right after it sees
+// its counts), and each group's consumer routes exactly these topics (its
+// tests check). Adding a counting consumer is a line here.
+var counters = map[string][]string{
+	TopicFollow:   {GroupUserCounters},
+	TopicFavorite: {GroupVideoCounters, GroupUserCounters},
+	TopicComment:  {GroupVideoCounters},
+	TopicPublish:  {GroupUserCounters},
+}
+
+// CountedBy lists the consumer groups that count topic's events.
+func CountedBy(topic string) []string { return counters[topic] }
+
+// CountedTopics lists the topics group counts.
+func CountedTopics(group string) []string {
+	var topics []string
+	for _, t := range Topics() {
+		for _, g := range counters[t] {
+			if g == group {
+				topics = append(topics, t)
+			}
+		}
+	}
+	return topics
+}

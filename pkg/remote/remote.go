@@ -27,7 +27,7 @@ func (u Users) MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[in
 		return map[int64]*base.User{}, nil
 	}
 	resp, err := u.Client.MGetUsers(ctx, &user.MGetUsersRequest{ViewerId: viewer, UserIds: ids})
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		return nil, err
 	}
 	return resp.Users, nil
@@ -42,7 +42,7 @@ func (f Favorites) MIsFavorite(ctx context.Context, userID int64, videoIDs []int
 		return map[int64]bool{}, nil
 	}
 	resp, err := f.Client.MIsFavorite(ctx, &interaction.MIsFavoriteRequest{UserId: userID, VideoIds: videoIDs})
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		return nil, err
 	}
 	return resp.IsFavorite, nil
@@ -54,7 +54,7 @@ type Videos struct{ Client videoservice.Client }
 // VideoAuthors maps each known video id to its author id.
 func (v Videos) VideoAuthors(ctx context.Context, ids []int64) (map[int64]int64, error) {
 	resp, err := v.Client.VideoAuthors(ctx, &video.VideoAuthorsRequest{VideoIds: ids})
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		return nil, err
 	}
 	return resp.AuthorIds, nil
@@ -66,7 +66,7 @@ func (v Videos) MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]*b
 		return []*base.Video{}, nil
 	}
 	resp, err := v.Client.MGetVideos(ctx, &video.MGetVideosRequest{ViewerId: viewer, VideoIds: ids})
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		return nil, err
 	}
 	return resp.Videos, nil

@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/cloudwego/kitex/client"
 	"github.com/cloudwego/kitex/pkg/discovery"
@@ -33,14 +34,15 @@ var retryable = map[string][]string{
 	MessageService:     {"Chat", "LatestMessages"},
 }
 
-// NewClients builds clients from cfg: through resolver when it is not nil,
-// else at the static addresses of cfg.Services.
-func NewClients(cfg config.Config, resolver discovery.Resolver) (*Clients, error) {
+// NewClients builds caller's clients from cfg: through resolver when it is
+// not nil, else at the static addresses of cfg.Services. Failed calls are
+// logged to log.
+func NewClients(cfg config.Config, caller string, resolver discovery.Resolver, log *slog.Logger) (*Clients, error) {
 	suite := func(name, addr string) client.Option {
 		return client.WithSuite(ClientSuite{
-			Service: name, HostPorts: []string{addr}, Resolver: resolver,
+			Caller: caller, Service: name, HostPorts: []string{addr}, Resolver: resolver,
 			Timeout: cfg.RPC.Timeout, ConnectTimeout: cfg.RPC.ConnectTimeout,
-			ReadMethods: retryable[name],
+			ReadMethods: retryable[name], Log: log,
 		})
 	}
 	var (

@@ -16,11 +16,14 @@ import (
 	"github.com/cloudwego/kitex/client"
 	"github.com/cloudwego/kitex/pkg/circuitbreak"
 	"github.com/cloudwego/kitex/pkg/discovery"
+	"github.com/cloudwego/kitex/pkg/endpoint"
 	"github.com/cloudwego/kitex/pkg/kerrors"
 	"github.com/cloudwego/kitex/pkg/registry"
 	"github.com/cloudwego/kitex/pkg/retry"
 	"github.com/cloudwego/kitex/pkg/rpcinfo"
+	"github.com/cloudwego/kitex/pkg/transmeta"
 	"github.com/cloudwego/kitex/server"
+	"github.com/cloudwego/kitex/transport"
 	"github.com/kitex-contrib/obs-opentelemetry/tracing"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
@@ -28,8 +31,10 @@ import (
 	"github.com/douyin-go/douyin/pkg/metrics"
 )
 
-// Service names, used for registry entries and client destinations.
+// Service names, used for registry entries, client destinations, callers
+// and the service.name of traces.
 const (
+	Gateway            = "douyin.gateway"
 	UserService        = "douyin.user"
 	VideoService       = "douyin.video"
 	InteractionService = "douyin.interaction"
@@ -51,12 +56,14 @@ type ServerSuite struct {
 	Metrics *metrics.Metrics
 }
 
-// Options implements server.Suite: tracing, metrics, the listen address
-// and, with service discovery, registration.
+// Options implements server.Suite: TTHeader framing, tracing, metrics,
+// the listen address and, with service discovery, registration.
 func (s ServerSuite) Options() []server.Option {
 	opts := []server.Option{
 		server.WithServerBasicInfo(&rpcinfo.EndpointBasicInfo{ServiceName: s.Name}),
 		server.WithExitWaitTime(s.exitWait()),
+		// TTHeader carries the trace context and the caller's name.
+		server.WithMetaHandler(transmeta.ServerTTHeaderHandler),
 		server.WithSuite(tracing.NewServerSuite()),
 		server.WithMiddleware(s.Metrics.KitexServer(s.Name)),
 	}
@@ -91,10 +98,13 @@ func (s ServerSuite) Validate() error {
 
 // ClientSuite configures a Kitex client of one service: resolved through
 // Resolver when service discovery is on, else at the static HostPorts;
-// with tracing, timeouts, a circuit breaker per service and per instance,
-// retries of reads on any failure and of writes only when no connection
-// could be made (so nothing was sent).
+// with TTHeader framing, tracing, timeouts, a circuit breaker per service
+// and per instance, retries of reads on any failure and of writes only
+// when no connection could be made (so nothing was sent).
 type ClientSuite struct {
+	// Caller is the calling component's service name, so traces and
+	// servers can tell the gateway from a service calling another.
+	Caller         string
 	Service        string
 	HostPorts      []string
 	Resolver       discovery.Resolver
@@ -102,17 +112,24 @@ type ClientSuite struct {
 	ConnectTimeout time.Duration
 	// ReadMethods are the idempotent methods that may be retried on any error.
 	ReadMethods []string
+	// Log receives failed calls (nil: none).
+	Log *slog.Logger
 }
 
 // Options implements client.Suite.
 func (s ClientSuite) Options() []client.Option {
 	opts := []client.Option{
-		client.WithClientBasicInfo(&rpcinfo.EndpointBasicInfo{ServiceName: "douyin.client"}),
+		client.WithClientBasicInfo(&rpcinfo.EndpointBasicInfo{ServiceName: s.Caller}),
+		client.WithTransportProtocol(transport.TTHeader),
+		client.WithMetaHandler(transmeta.ClientTTHeaderHandler),
 		client.WithRPCTimeout(s.Timeout),
 		client.WithConnectTimeout(s.ConnectTimeout),
 		client.WithSuite(tracing.NewClientSuite()),
 		client.WithCircuitBreaker(circuitbreak.NewCBSuite(circuitbreak.RPCInfo2Key)),
 		client.WithFailureRetry(writeRetry()),
+	}
+	if s.Log != nil {
+		opts = append(opts, client.WithMiddleware(logFailures(s.Log)))
 	}
 	if len(s.ReadMethods) > 0 {
 		policies := make(map[string]retry.Policy, len(s.ReadMethods))
@@ -163,18 +180,35 @@ func Serve(ctx context.Context, svr server.Server) error {
 	}
 }
 
+// logFailures logs every call that failed in transport (business errors
+// travel in BaseResp and are not failures here), with the request's trace.
+func logFailures(log *slog.Logger) endpoint.Middleware {
+	return func(next endpoint.Endpoint) endpoint.Endpoint {
+		return func(ctx context.Context, req, resp any) error {
+			err := next(ctx, req, resp)
+			if err != nil {
+				to := "unknown"
+				if ri := rpcinfo.GetRPCInfo(ctx); ri != nil {
+					to = ri.To().ServiceName() + "." + ri.To().Method()
+				}
+				log.WarnContext(ctx, "rpc failed", "to", to, "err", err)
+			}
+			return err
+		}
+	}
+}
+
 // Response is any RPC response: each carries a BaseResp.
 type Response interface {
 	GetBaseResp() *base.BaseResp
 }
 
 // Check turns an RPC outcome into one error: a transport failure becomes
-// ServiceUnavail (details stay in logs, not in responses); a business
+// ServiceUnavail (the client suite logged the details); a business
 // failure keeps its errno. resp is only read when err is nil (Kitex
 // returns a nil response with an error).
-func Check(ctx context.Context, resp Response, err error) error {
+func Check(resp Response, err error) error {
 	if err != nil {
-		slog.Default().WarnContext(ctx, "rpc failed", "err", err)
 		return errno.ServiceUnavail
 	}
 	if v := reflect.ValueOf(resp); !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil()) {

@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudwego/kitex/pkg/rpcinfo"
 	"github.com/cloudwego/kitex/server"
 
 	userhandler "github.com/douyin-go/douyin/cmd/user/handler"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/user"
 	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
+	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 
@@ -39,7 +41,7 @@ func TestResult(t *testing.T) {
 			if tt.resp != nil || tt.err == nil {
 				resp = &user.FollowResponse{BaseResp: tt.resp}
 			}
-			err := Check(context.Background(), resp, tt.err)
+			err := Check(resp, tt.err)
 			if tt.want == nil {
 				if err != nil {
 					t.Fatalf("Check = %v, want nil", err)
@@ -80,7 +82,7 @@ func TestServerSuite(t *testing.T) {
 }
 
 func newUserServer(addr string) server.Server {
-	return userservice.NewServer(userhandler.New(nil), server.WithSuite(ServerSuite{Name: UserService, Addr: addr, ExitWait: 100 * time.Millisecond}))
+	return userservice.NewServer(userhandler.New(nil, nil), server.WithSuite(ServerSuite{Name: UserService, Addr: addr, ExitWait: 100 * time.Millisecond}))
 }
 
 func freeAddr(t *testing.T) string {
@@ -150,5 +152,52 @@ func TestServeReportsAnAddressInUse(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Serve on a taken address did not fail")
+	}
+}
+
+// callerRecorder is a user service that answers GetUser and records the
+// caller name each request arrived with.
+type callerRecorder struct {
+	user.UserService
+	callers chan string
+}
+
+func (r *callerRecorder) GetUser(ctx context.Context, _ *user.GetUserRequest) (*user.GetUserResponse, error) {
+	from := ""
+	if ri := rpcinfo.GetRPCInfo(ctx); ri != nil {
+		from = ri.From().ServiceName()
+	}
+	r.callers <- from
+	return &user.GetUserResponse{BaseResp: errno.ToBaseResp(nil)}, nil
+}
+
+// Each client names its caller, and the name reaches the server: TTHeader
+// carries it (with plain framing the server would see no caller at all).
+func TestClientsIdentifyTheirCaller(t *testing.T) {
+	addr := freeAddr(t)
+	rec := &callerRecorder{callers: make(chan string, 1)}
+	svr := userservice.NewServer(rec, server.WithSuite(ServerSuite{Name: UserService, Addr: addr, ExitWait: 100 * time.Millisecond}))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = Serve(ctx, svr) }()
+	cfg := config.Default()
+	cfg.Services.User = addr
+	clients, err := NewClients(cfg, Gateway, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := clients.User.GetUser(ctx, &user.GetUserRequest{UserId: 1})
+		if err == nil && Check(resp, nil) == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GetUser never succeeded: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := <-rec.callers; got != Gateway {
+		t.Fatalf("server saw caller %q, want %q", got, Gateway)
 	}
 }

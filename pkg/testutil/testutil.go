@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,4 +130,25 @@ func sanitize(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// QuietLog is a logger that writes nowhere.
+func QuietLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// Migrate runs migrations on gdb, failing t on the first error.
+func Migrate(t testing.TB, gdb *gorm.DB, migrations ...func(*gorm.DB) error) {
+	t.Helper()
+	if err := db.Migrate(gdb, migrations...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Row reads the row of T with primary key id straight from the database.
+func Row[T any](t testing.TB, gdb *gorm.DB, id int64) T {
+	t.Helper()
+	var row T
+	if err := gdb.Take(&row, "id = ?", id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return row
 }

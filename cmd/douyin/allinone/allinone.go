@@ -1,27 +1,32 @@
-// Package allinone runs the whole of douyin in one process: in-process Redis
-// and Kafka servers (unless real ones are configured), every Kitex service
-// on its loopback address, and the gateway. The embedded default and the
-// end-to-end tests both start it from here.
+// Package allinone runs the whole of douyin in one process: in-process
+// Redis-, Kafka- and S3-protocol servers (unless real ones are configured),
+// every Kitex service on its loopback address, and the gateway. The
+// embedded default and the end-to-end tests both start it from here.
 package allinone
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 
-	"golang.org/x/sync/errgroup"
-
 	gateway "github.com/douyin-go/douyin/cmd/gateway/app"
-	"github.com/douyin-go/douyin/pkg/admin"
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
-	"github.com/douyin-go/douyin/pkg/config"
-	"github.com/douyin-go/douyin/pkg/inprocess"
-	"github.com/douyin-go/douyin/pkg/events"
+	interaction "github.com/douyin-go/douyin/cmd/interaction/app"
+	message "github.com/douyin-go/douyin/cmd/message/app"
+	user "github.com/douyin-go/douyin/cmd/user/app"
+	video "github.com/douyin-go/douyin/cmd/video/app"
 	"github.com/douyin-go/douyin/pkg/boot"
-	"github.com/douyin-go/douyin/pkg/metrics"
+	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 )
+
+// Components are what the process runs, in the order they are built (each
+// service migrates its own tables).
+func Components() []boot.Component {
+	return []boot.Component{user.Component(), video.Component(), interaction.Component(), message.Component(), gateway.Component()}
+}
 
 // Run starts everything and serves until ctx ends; ready (may be nil) is
 // called with the effective config once every server is listening.
@@ -31,53 +36,22 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(co
 		return err
 	}
 	defer stopInfra()
-
-	deps, err := boot.Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer deps.Close()
-	deps.Metrics = metrics.New()
-
-	// Services are built one after another: each migrates its own tables.
-	built := make([]runner, 0, 4)
-	specs := services()
-	for _, s := range specs {
-		r, err := s.build(deps)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
-		}
-		built = append(built, r)
-	}
-	clients, err := deps.Clients()
-	if err != nil {
-		return err
-	}
+	// The all-in-one process may keep its own token key, so tokens survive
+	// a restart; a gateway of its own must be given one.
 	secret, err := auth.Secret(cfg.JWT.Secret, cfg.DataDir, true)
 	if err != nil {
 		return err
 	}
-	tokens, err := auth.New(secret, cfg.JWT.TTL, nil)
-	if err != nil {
-		return err
-	}
-	store, err := boot.OpenStorage(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	gw := gateway.New(cfg, clients, tokens, store, deps.Metrics, log)
+	cfg.JWT.Secret = string(secret)
 
-	g, gctx := errgroup.WithContext(ctx)
-	for i, s := range specs {
-		r, ss := built[i], deps.ServerSuite(s.name, s.addr(cfg))
-		g.Go(func() error { return r.Run(gctx, ss) })
+	components := Components()
+	deps, err := boot.Open(ctx, cfg, log, boot.NeedsOf(components))
+	if err != nil {
+		return err
 	}
-	checks := deps.Checks()
-	checks["object_store"] = store.Ping
-	g.Go(func() error { return admin.Serve(gctx, cfg.AdminAddr, deps.Metrics, checks) })
-	g.Go(func() error { return gw.Run(gctx) })
-	g.Go(func() error {
-		if err := gw.WaitReady(gctx); err != nil {
+	defer deps.Close()
+	err = boot.Run(ctx, deps, components, func(ctx context.Context) error {
+		if err := gateway.WaitListening(ctx, cfg.HTTPAddr); err != nil {
 			return nil
 		}
 		log.Info("douyin is serving the API", "url", cfg.PublicBase()+"/douyin/feed/", "listen", cfg.HTTPAddr, "data_dir", cfg.DataDir)
@@ -86,7 +60,6 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(co
 		}
 		return nil
 	})
-	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

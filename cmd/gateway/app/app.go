@@ -14,8 +14,9 @@ import (
 	"github.com/cloudwego/hertz/pkg/app/server"
 	hertztracing "github.com/hertz-contrib/obs-opentelemetry/tracing"
 
-	"github.com/douyin-go/douyin/cmd/gateway/handler"
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/handler"
+	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/metrics"
@@ -23,15 +24,49 @@ import (
 	"github.com/douyin-go/douyin/pkg/storage"
 )
 
+// Component is the gateway as a process runs it.
+func Component() boot.Component {
+	return boot.Component{Name: rpc.Gateway, Needs: boot.NeedObjects, Build: build}
+}
+
+// build wires the gateway to the services. It refuses to start without a
+// configured JWT secret (the all-in-one process generates one first).
+func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
+	secret, err := auth.Secret(deps.Config.JWT.Secret, deps.Config.DataDir, false)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := auth.New(secret, deps.Config.JWT.TTL, nil)
+	if err != nil {
+		return nil, err
+	}
+	clients, err := deps.Clients()
+	if err != nil {
+		return nil, err
+	}
+	deps.Log.Info("serving the API", "listen", deps.Config.HTTPAddr, "public_url", deps.Config.PublicBase())
+	return New(Deps{Config: deps.Config, Clients: clients, Auth: tokens, Objects: deps.Objects, Metrics: deps.Metrics, Log: deps.Log}), nil
+}
+
+// Deps are what the gateway is built from.
+type Deps struct {
+	Config  config.Config
+	Clients *rpc.Clients
+	Auth    *auth.Auth
+	Objects storage.Objects
+	Metrics *metrics.Metrics // nil: none
+	Log     *slog.Logger
+}
+
 // Gateway is the HTTP front of douyin.
 type Gateway struct {
 	hertz *server.Hertz
 	addr  string
-	log   *slog.Logger
 }
 
-// New builds the gateway listening on cfg.HTTPAddr.
-func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.Objects, m *metrics.Metrics, log *slog.Logger) *Gateway {
+// New builds the gateway listening on d.Config.HTTPAddr.
+func New(d Deps) *Gateway {
+	cfg, log := d.Config, d.Log
 	tracer, traceCfg := hertztracing.NewServerTracer()
 	h := server.New(
 		tracer,
@@ -50,9 +85,9 @@ func New(cfg config.Config, clients *rpc.Clients, a *auth.Auth, store storage.Ob
 		log.Error("panic while serving request", "path", string(c.Path()), "panic", err, "stack", string(stack))
 		c.JSON(http.StatusOK, map[string]any{"status_code": errno.ServiceErr.Code, "status_msg": errno.ServiceErr.Msg})
 	})))
-	h.Use(hertztracing.ServerMiddleware(traceCfg), m.Hertz(), limitFormBodies(maxFormBytes))
-	routes(h, handler.New(clients, a, store, cfg.Upload.MaxBytes), a)
-	return &Gateway{hertz: h, addr: cfg.HTTPAddr, log: log}
+	h.Use(hertztracing.ServerMiddleware(traceCfg), d.Metrics.Hertz(), limitFormBodies(maxFormBytes))
+	routes(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth)
+	return &Gateway{hertz: h, addr: cfg.HTTPAddr}
 }
 
 // maxFormBytes bounds the body of every route but publish.
@@ -113,8 +148,12 @@ func (g *Gateway) Run(ctx context.Context) error {
 }
 
 // WaitReady blocks until the gateway accepts connections or ctx ends.
-func (g *Gateway) WaitReady(ctx context.Context) error {
-	addr := dialable(g.addr)
+func (g *Gateway) WaitReady(ctx context.Context) error { return WaitListening(ctx, g.addr) }
+
+// WaitListening blocks until something accepts connections at the listen
+// address listen, or ctx ends.
+func WaitListening(ctx context.Context, listen string) error {
+	addr := dialable(listen)
 	for {
 		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err == nil {

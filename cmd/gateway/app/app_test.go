@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/rpc"
+	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
 // An upload declaring more than the limit is refused from its headers,
@@ -29,7 +29,7 @@ func TestPublishRefusesDeclaredOversizeBeforeReading(t *testing.T) {
 	cfg.HTTPAddr = addr
 	cfg.Upload.MaxBytes = 2 << 20
 	a, _ := auth.New([]byte("0123456789abcdef-secret"), time.Hour, nil)
-	g := New(cfg, &rpc.Clients{}, a, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	g := New(Deps{Config: cfg, Clients: &rpc.Clients{}, Auth: a, Log: testutil.QuietLog()})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go g.Run(ctx)
@@ -65,7 +65,7 @@ func TestFormBodiesAreBounded(t *testing.T) {
 	cfg := config.Default()
 	cfg.HTTPAddr = addr
 	a, _ := auth.New([]byte("0123456789abcdef-secret"), time.Hour, nil)
-	g := New(cfg, &rpc.Clients{}, a, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	g := New(Deps{Config: cfg, Clients: &rpc.Clients{}, Auth: a, Log: testutil.QuietLog()})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go g.Run(ctx)

@@ -4,8 +4,8 @@ import (
 	"github.com/cloudwego/hertz/pkg/app"
 	"github.com/cloudwego/hertz/pkg/app/server"
 
-	"github.com/douyin-go/douyin/cmd/gateway/handler"
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
+	"github.com/douyin-go/douyin/cmd/gateway/handler"
 )
 
 // router registers routes under /douyin. Every route accepts any method:

@@ -5,9 +5,9 @@ import (
 
 	"github.com/cloudwego/hertz/pkg/app"
 
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/interaction"
-	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -40,7 +40,7 @@ func (h *Handler) CommentAction(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Interaction.CommentAction(ctx, req)
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		fail(c, err)
 		return
 	}
@@ -57,7 +57,7 @@ func (h *Handler) CommentList(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Interaction.CommentList(ctx, req)
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		fail(c, err)
 		return
 	}

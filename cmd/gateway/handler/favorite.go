@@ -5,9 +5,9 @@ import (
 
 	"github.com/cloudwego/hertz/pkg/app"
 
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/interaction"
-	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -25,7 +25,7 @@ func (h *Handler) FavoriteAction(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Interaction.FavoriteAction(ctx, req)
-	reply(c, statusOf(rpc.Check(ctx, resp, err)))
+	reply(c, statusOf(rpc.Check(resp, err)))
 }
 
 // FavoriteList serves /douyin/favorite/list/: the videos user_id likes,
@@ -38,7 +38,7 @@ func (h *Handler) FavoriteList(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Interaction.FavoriteList(ctx, req)
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		fail(c, err)
 		return
 	}

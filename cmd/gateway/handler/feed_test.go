@@ -2,7 +2,6 @@ package handler_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -11,29 +10,10 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/douyin-go/douyin/cmd/gateway/handler"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
-
-func TestMillis(t *testing.T) {
-	tests := []struct{ in, want int64 }{
-		{0, 0},
-		{-1, 0},
-		{-1_700_000_000_000, 0},
-		{1, 1000},
-		{1_700_000_000, 1_700_000_000_000},     // seconds
-		{999_999_999_999, 999_999_999_999_000}, // just below 10^12: seconds
-		{1_000_000_000_000, 1_000_000_000_000}, // 10^12: milliseconds
-		{1_700_000_000_123, 1_700_000_000_123},
-	}
-	for _, tt := range tests {
-		if got := handler.Millis(tt.in); got != tt.want {
-			t.Errorf("Millis(%d) = %d, want %d", tt.in, got, tt.want)
-		}
-	}
-}
 
 // feedRequest is how a client may send the feed's parameters.
 type feedRequest struct {
@@ -165,11 +145,11 @@ func TestFeedResponse(t *testing.T) {
 		wantNext  int64
 		wantEmpty bool // the list must be [] (never null)
 	}{
-		{"videos", &video.FeedResponse{BaseResp: errno.ToBaseResp(context.Background(), nil), Videos: videos, NextTime: 1_700_000_000_000},
+		{"videos", &video.FeedResponse{BaseResp: errno.ToBaseResp(nil), Videos: videos, NextTime: 1_700_000_000_000},
 			nil, errno.Success, videos, 1_700_000_000_000, false},
-		{"no videos is []", &video.FeedResponse{BaseResp: errno.ToBaseResp(context.Background(), nil), NextTime: 42},
+		{"no videos is []", &video.FeedResponse{BaseResp: errno.ToBaseResp(nil), NextTime: 42},
 			nil, errno.Success, []*base.Video{}, 42, true},
-		{"business error passed on", &video.FeedResponse{BaseResp: errno.ToBaseResp(context.Background(), errno.UserNotExist)},
+		{"business error passed on", &video.FeedResponse{BaseResp: errno.ToBaseResp(errno.UserNotExist)},
 			nil, errno.UserNotExist, nil, 0, false},
 		{"video service unreachable", nil, errors.New("connection refused"), errno.ServiceUnavail, nil, 0, false},
 	}

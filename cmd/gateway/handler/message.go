@@ -5,10 +5,10 @@ import (
 
 	"github.com/cloudwego/hertz/pkg/app"
 
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/message"
 	"github.com/douyin-go/douyin/kitex_gen/user"
-	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -44,7 +44,7 @@ func (h *Handler) MessageAction(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Message.SendMessage(ctx, req)
-	reply(c, statusOf(rpc.Check(ctx, resp, err)))
+	reply(c, statusOf(rpc.Check(resp, err)))
 }
 
 // MessageChat serves /douyin/message/chat/: the token's user's conversation
@@ -58,7 +58,7 @@ func (h *Handler) MessageChat(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Message.Chat(ctx, req)
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		fail(c, err)
 		return
 	}
@@ -85,7 +85,7 @@ func (h *Handler) FriendList(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	friends, err := h.rpc.User.FriendList(ctx, req)
-	if err := rpc.Check(ctx, friends, err); err != nil {
+	if err := rpc.Check(friends, err); err != nil {
 		fail(c, err)
 		return
 	}
@@ -96,7 +96,7 @@ func (h *Handler) FriendList(ctx context.Context, c *app.RequestContext) {
 			ids[i] = u.Id
 		}
 		resp, err := h.rpc.Message.LatestMessages(ctx, &message.LatestMessagesRequest{UserId: viewer, PeerIds: ids})
-		if err := rpc.Check(ctx, resp, err); err != nil {
+		if err := rpc.Check(resp, err); err != nil {
 			fail(c, err)
 			return
 		}

@@ -14,9 +14,9 @@ import (
 	"github.com/cloudwego/kitex/client/callopt"
 	"github.com/google/uuid"
 
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/video"
-	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
@@ -81,7 +81,7 @@ func (h *Handler) PublishAction(ctx context.Context, c *app.RequestContext) {
 		// The video service never answered; it may not have removed the upload.
 		_ = h.store.Delete(context.WithoutCancel(ctx), key)
 	}
-	reply(c, statusOf(rpc.Check(ctx, resp, err)))
+	reply(c, statusOf(rpc.Check(resp, err)))
 }
 
 // refuseUpload answers an upload that was not read to its end; the rest of
@@ -194,7 +194,7 @@ func (h *Handler) PublishList(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.Video.PublishList(ctx, req)
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		fail(c, err)
 		return
 	}

@@ -6,9 +6,9 @@ import (
 	"github.com/cloudwego/hertz/pkg/app"
 	"github.com/cloudwego/kitex/client/callopt"
 
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/user"
-	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -26,7 +26,7 @@ func (h *Handler) RelationAction(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.User.Follow(ctx, req)
-	reply(c, statusOf(rpc.Check(ctx, resp, err)))
+	reply(c, statusOf(rpc.Check(resp, err)))
 }
 
 // FollowList serves /douyin/relation/follow/list/.
@@ -49,7 +49,7 @@ func (h *Handler) relationList(ctx context.Context, c *app.RequestContext, call 
 		return
 	}
 	resp, err := call(ctx, req)
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		fail(c, err)
 		return
 	}

@@ -5,9 +5,9 @@ import (
 
 	"github.com/cloudwego/hertz/pkg/app"
 
+	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/user"
-	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -29,7 +29,7 @@ func (h *Handler) Register(ctx context.Context, c *app.RequestContext) {
 	p := paramsOf(c)
 	req := &user.RegisterRequest{Username: p.String("username"), Password: p.String("password")}
 	resp, err := h.rpc.User.Register(ctx, req)
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		h.replyCredentials(c, 0, err)
 		return
 	}
@@ -41,7 +41,7 @@ func (h *Handler) Login(ctx context.Context, c *app.RequestContext) {
 	p := paramsOf(c)
 	req := &user.LoginRequest{Username: p.String("username"), Password: p.String("password")}
 	resp, err := h.rpc.User.Login(ctx, req)
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		h.replyCredentials(c, 0, err)
 		return
 	}
@@ -71,7 +71,7 @@ func (h *Handler) UserInfo(ctx context.Context, c *app.RequestContext) {
 		return
 	}
 	resp, err := h.rpc.User.GetUser(ctx, &user.GetUserRequest{ViewerId: viewer, UserId: id})
-	if err := rpc.Check(ctx, resp, err); err != nil {
+	if err := rpc.Check(resp, err); err != nil {
 		fail(c, err)
 		return
 	}

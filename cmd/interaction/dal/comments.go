@@ -3,7 +3,6 @@ package dal
 import (
 	"context"
 	"errors"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -16,21 +15,17 @@ import (
 type Comments struct {
 	db     *gorm.DB
 	outbox *eventbus.Outbox
-	clock  func() time.Time
 }
 
 // NewComments stores comments in gdb with events in outbox.
 func NewComments(gdb *gorm.DB, outbox *eventbus.Outbox) *Comments {
-	return &Comments{db: gdb, outbox: outbox, clock: now}
+	return &Comments{db: gdb, outbox: outbox}
 }
 
-// Create inserts c, setting its id (and CreatedAt when zero), and returns
-// the ids of the events written.
+// Create inserts c, setting its id, and returns the ids of the events
+// written.
 func (s *Comments) Create(ctx context.Context, c *Comment) ([]string, error) {
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = s.clock()
-	}
-	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Millisecond)
+	c.CreatedAt = storedTime(c.CreatedAt)
 	return retryDeadlock(ctx, func() ([]string, error) {
 		c.ID = 0
 		return s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {

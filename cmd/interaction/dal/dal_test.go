@@ -12,7 +12,6 @@ import (
 
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
-	"github.com/douyin-go/douyin/pkg/reconcile"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
@@ -22,6 +21,7 @@ type store struct {
 	db        *gorm.DB
 	favorites *Favorites
 	comments  *Comments
+	clock     func() time.Time // when s.like likes
 }
 
 func newStore(t *testing.T) *store {
@@ -37,7 +37,7 @@ func newStore(t *testing.T) *store {
 	if err := outbox.Migrate(gdb); err != nil {
 		t.Fatal(err)
 	}
-	return &store{db: gdb, favorites: NewFavorites(gdb, outbox), comments: NewComments(gdb, outbox)}
+	return &store{db: gdb, favorites: NewFavorites(gdb, outbox), comments: NewComments(gdb, outbox), clock: time.Now}
 }
 
 // outboxEvent is one row of the outbox, decoded.
@@ -88,7 +88,7 @@ func check[T any](t *testing.T) func(v T, err error) T {
 
 func (s *store) like(t *testing.T, user, video int64) []string {
 	t.Helper()
-	return check[[]string](t)(s.favorites.Like(context.Background(), user, video, 7))
+	return check[[]string](t)(s.favorites.Like(context.Background(), user, video, 7, s.clock()))
 }
 
 func (s *store) unlike(t *testing.T, user, video int64) []string {
@@ -150,12 +150,12 @@ func TestLikeAndUnlikeWriteOneEventPerChange(t *testing.T) {
 		wantRows   int64
 		wantDelta  int64
 	}{
-		{"like", func() ([]string, error) { return s.favorites.Like(ctx, 1, 10, 7) }, 1, 1, 1},
-		{"like again is a no-op", func() ([]string, error) { return s.favorites.Like(ctx, 1, 10, 7) }, 0, 1, 0},
+		{"like", func() ([]string, error) { return s.favorites.Like(ctx, 1, 10, 7, time.Now()) }, 1, 1, 1},
+		{"like again is a no-op", func() ([]string, error) { return s.favorites.Like(ctx, 1, 10, 7, time.Now()) }, 0, 1, 0},
 		{"unlike", func() ([]string, error) { return s.favorites.Unlike(ctx, 1, 10, 7) }, 1, 0, -1},
 		{"unlike again is a no-op", func() ([]string, error) { return s.favorites.Unlike(ctx, 1, 10, 7) }, 0, 0, 0},
 		{"unlike of something never liked", func() ([]string, error) { return s.favorites.Unlike(ctx, 2, 10, 7) }, 0, 0, 0},
-		{"like after unlike", func() ([]string, error) { return s.favorites.Like(ctx, 1, 10, 7) }, 1, 1, 1},
+		{"like after unlike", func() ([]string, error) { return s.favorites.Like(ctx, 1, 10, 7, time.Now()) }, 1, 1, 1},
 	}
 	total := 0
 	for _, st := range steps {
@@ -178,14 +178,14 @@ func TestConcurrentLikes(t *testing.T) {
 	ctx := context.Background()
 	t.Run("20 users like one video: 20 rows, 20 events", func(t *testing.T) {
 		s := newStore(t)
-		ids := likeConcurrently(t, func(i int) ([]string, error) { return s.favorites.Like(ctx, int64(i+1), 10, 7) })
+		ids := likeConcurrently(t, func(i int) ([]string, error) { return s.favorites.Like(ctx, int64(i+1), 10, 7, time.Now()) })
 		equal(t, "event ids", len(ids), 20)
 		equal(t, "rows", s.count(t, &Favorite{}, "video_id = ?", 10), int64(20))
 		equal(t, "outbox", len(s.events(t)), 20)
 	})
 	t.Run("one user likes one video 20 times at once: 1 row, 1 event", func(t *testing.T) {
 		s := newStore(t)
-		ids := likeConcurrently(t, func(int) ([]string, error) { return s.favorites.Like(ctx, 1, 10, 7) })
+		ids := likeConcurrently(t, func(int) ([]string, error) { return s.favorites.Like(ctx, 1, 10, 7, time.Now()) })
 		equal(t, "event ids", len(ids), 1)
 		equal(t, "rows", s.count(t, &Favorite{}, "video_id = ?", 10), int64(1))
 		equal(t, "outbox", len(s.events(t)), 1)
@@ -229,7 +229,7 @@ func TestFavoriteReads(t *testing.T) {
 	s := newStore(t)
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	tick := 0
-	s.favorites.clock = func() time.Time { tick++; return base.Add(time.Duration(tick) * time.Second) }
+	s.clock = func() time.Time { tick++; return base.Add(time.Duration(tick) * time.Second) }
 	for _, v := range []int64{30, 10, 20, 40} {
 		s.like(t, 1, v)
 	}
@@ -242,7 +242,7 @@ func TestFavoriteReads(t *testing.T) {
 	equal(t, "no likes", s.liked(t, 3), []int64{})
 
 	// Likes in the same millisecond still list in a stable order.
-	s.favorites.clock = func() time.Time { return base.Add(time.Hour) }
+	s.clock = func() time.Time { return base.Add(time.Hour) }
 	s.like(t, 4, 1)
 	s.like(t, 4, 2)
 	equal(t, "same time, higher video first", s.liked(t, 4), []int64{2, 1})
@@ -325,63 +325,4 @@ func TestCommentDeleteIsOwnerScoped(t *testing.T) {
 	evs := s.events(t)
 	equal(t, "outbox: post and one delete", len(evs), 2)
 	equal(t, "delete payload", evs[1].Payload, map[string]int64{"video_id": 10, "comment_id": c.ID, "delta": -1})
-}
-
-// The counters of likes and comments are recomputed from these tables,
-// with the video service's videos and the user service's users beside them.
-func TestReconcileCounters(t *testing.T) {
-	s := newStore(t)
-	ctx := context.Background()
-	type video struct {
-		ID            int64 `gorm:"primaryKey"`
-		AuthorID      int64
-		FavoriteCount int64
-		CommentCount  int64
-	}
-	type user struct {
-		ID             int64 `gorm:"primaryKey"`
-		FavoriteCount  int64
-		TotalFavorited int64
-	}
-	if err := s.db.Table("videos").AutoMigrate(&video{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.db.Table("users").AutoMigrate(&user{}); err != nil {
-		t.Fatal(err)
-	}
-	// Users 1..3; user 1 authored videos 10 and 11, user 2 video 20.
-	for _, u := range []user{{ID: 1, FavoriteCount: 5}, {ID: 2, TotalFavorited: 9}, {ID: 3}} {
-		noErr(t, s.db.Table("users").Create(&u).Error)
-	}
-	for _, v := range []video{{ID: 10, AuthorID: 1, FavoriteCount: 7}, {ID: 11, AuthorID: 1}, {ID: 20, AuthorID: 2, CommentCount: 4}} {
-		noErr(t, s.db.Table("videos").Create(&v).Error)
-	}
-	for _, l := range [][2]int64{{1, 20}, {2, 10}, {3, 10}, {3, 11}, {3, 20}} {
-		s.like(t, l[0], l[1])
-	}
-	for _, v := range []int64{10, 10, 11} {
-		s.post(t, &Comment{VideoID: v, UserID: 1, Content: "c"})
-	}
-
-	if _, err := reconcile.Run(ctx, s.db, Counters()...); err != nil {
-		t.Fatal(err)
-	}
-	var videos []video
-	noErr(t, s.db.Table("videos").Order("id").Find(&videos).Error)
-	equal(t, "videos", videos, []video{
-		{ID: 10, AuthorID: 1, FavoriteCount: 2, CommentCount: 2},
-		{ID: 11, AuthorID: 1, FavoriteCount: 1, CommentCount: 1},
-		{ID: 20, AuthorID: 2, FavoriteCount: 2, CommentCount: 0},
-	})
-	var users []user
-	noErr(t, s.db.Table("users").Order("id").Find(&users).Error)
-	equal(t, "users", users, []user{
-		{ID: 1, FavoriteCount: 1, TotalFavorited: 3},
-		{ID: 2, FavoriteCount: 1, TotalFavorited: 2},
-		{ID: 3, FavoriteCount: 3, TotalFavorited: 0},
-	})
-	drifts, err := reconcile.Run(ctx, s.db, Counters()...)
-	if err != nil || len(drifts) != 0 {
-		t.Fatalf("second run: drifts %v err %v", drifts, err)
-	}
 }

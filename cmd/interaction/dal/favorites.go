@@ -16,21 +16,20 @@ import (
 type Favorites struct {
 	db     *gorm.DB
 	outbox *eventbus.Outbox
-	clock  func() time.Time
 }
 
 // NewFavorites stores likes in gdb with events in outbox.
 func NewFavorites(gdb *gorm.DB, outbox *eventbus.Outbox) *Favorites {
-	return &Favorites{db: gdb, outbox: outbox, clock: now}
+	return &Favorites{db: gdb, outbox: outbox}
 }
 
-// Like makes user like video (of author); it returns the ids of the events
-// written: none if the like already existed.
-func (f *Favorites) Like(ctx context.Context, user, video, author int64) ([]string, error) {
+// Like makes user like video (of author) since at; it returns the ids of
+// the events written: none if the like already existed.
+func (f *Favorites) Like(ctx context.Context, user, video, author int64, at time.Time) ([]string, error) {
 	return retryDeadlock(ctx, func() ([]string, error) {
 		return f.outbox.Transact(ctx, f.db, func(tx *gorm.DB, emit eventbus.Emit) error {
 			res := tx.Clauses(clause.OnConflict{DoNothing: true}).
-				Create(&Favorite{UserID: user, VideoID: video, CreatedAt: f.clock()})
+				Create(&Favorite{UserID: user, VideoID: video, CreatedAt: storedTime(at)})
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error
 			}

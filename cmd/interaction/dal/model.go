@@ -49,6 +49,6 @@ func Migrate(db *gorm.DB) error {
 	return db.AutoMigrate(&Favorite{}, &Comment{})
 }
 
-// now is the time rows are stamped with: UTC, whole milliseconds (what
-// MariaDB's DATETIME(3) keeps, so a row reads back exactly as written).
-func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+// storedTime is t as rows keep it: UTC, whole milliseconds (what MariaDB's
+// DATETIME(3) keeps, so a row reads back exactly as written).
+func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

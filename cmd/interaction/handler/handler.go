@@ -4,60 +4,45 @@ package handler
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"github.com/douyin-go/douyin/cmd/interaction/service"
-	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/interaction"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 
 // Handler implements interaction.InteractionService.
 type Handler struct {
-	svc *service.Service
-	log *slog.Logger
+	svc    *service.Service
+	report errno.Reporter
 }
 
 // New wraps svc; log receives failures that are not business errors.
 func New(svc *service.Service, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Handler{svc: svc, log: log}
+	return &Handler{svc: svc, report: errno.Reporter{Log: log}}
 }
 
 func (h *Handler) FavoriteAction(ctx context.Context, req *interaction.FavoriteActionRequest) (*interaction.FavoriteActionResponse, error) {
 	err := h.svc.FavoriteAction(ctx, req.UserId, req.VideoId, req.ActionType)
-	return &interaction.FavoriteActionResponse{BaseResp: h.status(ctx, "FavoriteAction", err)}, nil
+	return &interaction.FavoriteActionResponse{BaseResp: h.report.BaseResp(ctx, err)}, nil
 }
 
 func (h *Handler) FavoriteList(ctx context.Context, req *interaction.FavoriteListRequest) (*interaction.FavoriteListResponse, error) {
 	videos, err := h.svc.FavoriteList(ctx, req.ViewerId, req.UserId)
-	return &interaction.FavoriteListResponse{BaseResp: h.status(ctx, "FavoriteList", err), Videos: videos}, nil
+	return &interaction.FavoriteListResponse{BaseResp: h.report.BaseResp(ctx, err), Videos: videos}, nil
 }
 
 func (h *Handler) MIsFavorite(ctx context.Context, req *interaction.MIsFavoriteRequest) (*interaction.MIsFavoriteResponse, error) {
 	liked, err := h.svc.MIsFavorite(ctx, req.UserId, req.VideoIds)
-	return &interaction.MIsFavoriteResponse{BaseResp: h.status(ctx, "MIsFavorite", err), IsFavorite: liked}, nil
+	return &interaction.MIsFavoriteResponse{BaseResp: h.report.BaseResp(ctx, err), IsFavorite: liked}, nil
 }
 
 func (h *Handler) CommentAction(ctx context.Context, req *interaction.CommentActionRequest) (*interaction.CommentActionResponse, error) {
 	c, err := h.svc.CommentAction(ctx, req.UserId, req.VideoId, req.ActionType, req.CommentText, req.CommentId)
-	return &interaction.CommentActionResponse{BaseResp: h.status(ctx, "CommentAction", err), Comment: c}, nil
+	return &interaction.CommentActionResponse{BaseResp: h.report.BaseResp(ctx, err), Comment: c}, nil
 }
 
 func (h *Handler) CommentList(ctx context.Context, req *interaction.CommentListRequest) (*interaction.CommentListResponse, error) {
 	comments, err := h.svc.CommentList(ctx, req.ViewerId, req.VideoId)
-	return &interaction.CommentListResponse{BaseResp: h.status(ctx, "CommentList", err), Comments: comments}, nil
-}
-
-// status packs err; an error that is not a business error (a database or
-// network failure) reaches the client as a generic one and is logged here.
-func (h *Handler) status(ctx context.Context, method string, err error) *base.BaseResp {
-	var business errno.ErrNo
-	if err != nil && !errors.As(err, &business) {
-		h.log.ErrorContext(ctx, "interaction request failed", "method", method, "err", err)
-	}
-	return errno.ToBaseResp(ctx, err)
+	return &interaction.CommentListResponse{BaseResp: h.report.BaseResp(ctx, err), Comments: comments}, nil
 }

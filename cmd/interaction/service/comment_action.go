@@ -9,6 +9,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/interaction/dal"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/events"
 )
 
 // Comment actions.
@@ -72,7 +73,7 @@ func commentContent(text string) (string, error) {
 func (s *Service) postComment(ctx context.Context, user, video int64, content string) (*base.Comment, error) {
 	// The author is looked up before the insert, so a token of a user that
 	// no longer exists leaves no comment behind.
-	found, err := s.users.MGetUsers(ctx, user, []int64{user})
+	found, err := s.Users.MGetUsers(ctx, user, []int64{user})
 	if err != nil {
 		return nil, err
 	}
@@ -80,19 +81,19 @@ func (s *Service) postComment(ctx context.Context, user, video int64, content st
 	if !ok || author == nil {
 		return nil, errno.TokenInvalid.WithMessage("the token's user no longer exists")
 	}
-	c := &dal.Comment{VideoID: video, UserID: user, Content: content, CreatedAt: s.opts.Now()}
-	ids, err := s.comments.Create(ctx, c)
+	c := &dal.Comment{VideoID: video, UserID: user, Content: content, CreatedAt: s.Clock()}
+	ids, err := s.Comments.Create(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	s.applied.Wait(ctx, s.opts.CounterWait, ids, s.opts.CommentGroups...)
+	s.Applied.Wait(ctx, s.opts.CounterWait, ids, events.CountedBy(events.TopicComment)...)
 	return s.pack(*c, author), nil
 }
 
 // deleteComment removes comment id if it is user's and on video. Deleting
 // someone else's comment is an error and changes nothing.
 func (s *Service) deleteComment(ctx context.Context, user, video, id int64) error {
-	c, err := s.comments.ByID(ctx, id)
+	c, err := s.Comments.ByID(ctx, id)
 	switch {
 	case errors.Is(err, dal.ErrNotFound):
 		return errno.CommentNotExist
@@ -103,11 +104,11 @@ func (s *Service) deleteComment(ctx context.Context, user, video, id int64) erro
 	case c.UserID != user:
 		return errno.CommentNotOwner
 	}
-	ids, err := s.comments.Delete(ctx, id, user, video)
+	ids, err := s.Comments.Delete(ctx, id, user, video)
 	if err != nil {
 		return err
 	}
-	s.applied.Wait(ctx, s.opts.CounterWait, ids, s.opts.CommentGroups...)
+	s.Applied.Wait(ctx, s.opts.CounterWait, ids, events.CountedBy(events.TopicComment)...)
 	return nil
 }
 

@@ -8,6 +8,8 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/interaction/service"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 const (
@@ -19,8 +21,8 @@ const (
 
 func commentWorld() *world {
 	w := newWorld()
-	w.users.add(poster, "poster")
-	w.users.add(other, "other")
+	w.users.Add(poster, "poster")
+	w.users.Add(other, "other")
 	w.videos.add(video, 9)
 	w.videos.add(video2, 9)
 	return w
@@ -54,7 +56,7 @@ func TestCommentPost(t *testing.T) {
 		{name: "poster no longer exists", user: 77, video: video, text: "hi", wantErr: errno.TokenInvalid},
 		{name: "video service down", setup: func(w *world) { w.videos.authorsErr = errno.ServiceUnavail },
 			user: poster, video: video, text: "hi", wantErr: errno.ServiceUnavail},
-		{name: "user service down", setup: func(w *world) { w.users.err = errno.ServiceUnavail },
+		{name: "user service down", setup: func(w *world) { w.users.Err = errno.ServiceUnavail },
 			user: poster, video: video, text: "hi", wantErr: errno.ServiceUnavail},
 		{name: "database fails", setup: func(w *world) { w.comments.createErr = errBoom },
 			user: poster, video: video, text: "hi", wantErr: errBoom},
@@ -68,8 +70,8 @@ func TestCommentPost(t *testing.T) {
 			got, err := w.svc.CommentAction(context.Background(), tt.user, tt.video, 1, tt.text, 0)
 			checkErr(t, err, tt.wantErr, tt.wantMsg)
 			if tt.wantErr != nil {
-				if got != nil || len(w.comments.rows) != 0 || len(w.waiter.calls) != 0 {
-					t.Fatalf("failed post left something: comment %v, rows %v, waits %v", got, w.comments.rows, w.waiter.calls)
+				if got != nil || len(w.comments.rows) != 0 || len(w.waiter.Calls()) != 0 {
+					t.Fatalf("failed post left something: comment %v, rows %v, waits %v", got, w.comments.rows, w.waiter.Calls())
 				}
 				return
 			}
@@ -83,8 +85,8 @@ func TestCommentPost(t *testing.T) {
 			}
 			// 16:30 UTC on 31 March is 00:30 on 1 April in Shanghai.
 			checkEqual(t, "create_date", got.CreateDate, "04-01")
-			checkEqual(t, "author looked up as the poster sees themself", w.users.calls, []mgetCall{{poster, []int64{poster}}})
-			checkEqual(t, "waits", w.waiter.calls, []waitCall{{3 * time.Second, []string{"com-1"}, []string{"video-counters"}}})
+			checkEqual(t, "author looked up as the poster sees themself", w.users.Calls(), []fakes.UsersCall{{Viewer: poster, IDs: []int64{poster}}})
+			checkEqual(t, "waits", w.waiter.Calls(), []fakes.WaitCall{{Timeout: 3 * time.Second, IDs: []string{"com-1"}, Groups: []string{events.GroupVideoCounters}}})
 		})
 	}
 }
@@ -94,8 +96,8 @@ func TestCommentPostBadTextMakesNoCalls(t *testing.T) {
 	w := commentWorld()
 	_, err := w.svc.CommentAction(context.Background(), poster, 999, 1, "   ", 0)
 	checkErr(t, err, errno.ParamErr, "comment_text must not be empty")
-	if len(w.videos.authorsCalls) != 0 || len(w.users.calls) != 0 {
-		t.Fatalf("calls made: videos %v users %v", w.videos.authorsCalls, w.users.calls)
+	if len(w.videos.authorsCalls) != 0 || len(w.users.Calls()) != 0 {
+		t.Fatalf("calls made: videos %v users %v", w.videos.authorsCalls, w.users.Calls())
 	}
 }
 
@@ -105,9 +107,10 @@ func TestCommentDateUsesTheConfiguredZone(t *testing.T) {
 		want string
 	}{{shanghai, "04-01"}, {time.UTC, "03-31"}, {nil, "03-31"}} {
 		w := commentWorld()
-		svc := service.New(w.favorites, w.comments, w.videos, w.users, w.waiter, service.Options{
-			Location: tt.loc, Now: func() time.Time { return clock },
-		})
+		svc := service.New(service.Deps{
+			Favorites: w.favorites, Comments: w.comments, Videos: w.videos, Users: w.users, Applied: w.waiter,
+			Clock: func() time.Time { return clock },
+		}, service.Options{Location: tt.loc})
 		got, err := svc.CommentAction(context.Background(), poster, video, 1, "hi", 0)
 		if err != nil {
 			t.Fatal(err)
@@ -176,12 +179,12 @@ func TestCommentDelete(t *testing.T) {
 				checkEqual(t, "delete scope", w.comments.deletes[0], [3]int64{id, tt.user, tt.video})
 			}
 			if tt.wantErr != nil {
-				checkEqual(t, "waits after an error", len(w.waiter.calls), 0)
+				checkEqual(t, "waits after an error", len(w.waiter.Calls()), 0)
 				return
 			}
-			checkEqual(t, "waits", len(w.waiter.calls), 1)
-			checkEqual(t, "waited events", len(w.waiter.calls[0].ids), tt.wantEvents)
-			checkEqual(t, "wait groups", w.waiter.calls[0].groups, []string{"video-counters"})
+			checkEqual(t, "waits", len(w.waiter.Calls()), 1)
+			checkEqual(t, "waited events", len(w.waiter.Calls()[0].IDs), tt.wantEvents)
+			checkEqual(t, "wait groups", w.waiter.Calls()[0].Groups, []string{events.GroupVideoCounters})
 		})
 	}
 }

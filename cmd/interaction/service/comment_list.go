@@ -14,7 +14,7 @@ func (s *Service) CommentList(ctx context.Context, viewer, video int64) ([]*base
 	if _, err := s.authorOf(ctx, video); err != nil {
 		return nil, err
 	}
-	rows, err := s.comments.OfVideo(ctx, video)
+	rows, err := s.Comments.OfVideo(ctx, video)
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (s *Service) CommentList(ctx context.Context, viewer, video int64) ([]*base
 	for i, c := range rows {
 		authorIDs[i] = c.UserID
 	}
-	authors, err := s.users.MGetUsers(ctx, viewer, idlist.UniquePositive(authorIDs))
+	authors, err := s.Users.MGetUsers(ctx, viewer, idlist.UniquePositive(authorIDs))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 func commentIDs(cs []*base.Comment) []int64 {
@@ -50,14 +51,14 @@ func TestCommentList(t *testing.T) {
 		{name: "user service down", video: video, wantErr: errno.ServiceUnavail, wantUserCall: []int64{poster},
 			setup: func(w *world) []int64 {
 				w.comments.add(poster, video, "x")
-				w.users.err = errno.ServiceUnavail
+				w.users.Err = errno.ServiceUnavail
 				return nil
 			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := commentWorld()
-			w.users.follows[[2]int64{viewer, other}] = true
+			w.users.Follow(viewer, other)
 			var want []int64
 			if tt.setup != nil {
 				want = tt.setup(w)
@@ -80,9 +81,9 @@ func TestCommentList(t *testing.T) {
 				}
 			}
 			if tt.wantUserCall == nil {
-				checkEqual(t, "user calls", len(w.users.calls), 0)
+				checkEqual(t, "user calls", len(w.users.Calls()), 0)
 			} else {
-				checkEqual(t, "user calls", w.users.calls, []mgetCall{{viewer, tt.wantUserCall}})
+				checkEqual(t, "user calls", w.users.Calls(), []fakes.UsersCall{{Viewer: viewer, IDs: tt.wantUserCall}})
 			}
 		})
 	}
@@ -94,7 +95,7 @@ func TestCommentListIsNotNPlusOne(t *testing.T) {
 	w := commentWorld()
 	for i := 0; i < 300; i++ {
 		u := int64(1000 + i%10)
-		w.users.add(u, fmt.Sprint("u", u))
+		w.users.Add(u, fmt.Sprint("u", u))
 		w.comments.add(u, video, fmt.Sprint("comment ", i))
 	}
 	got, err := w.svc.CommentList(context.Background(), poster, video)
@@ -104,6 +105,6 @@ func TestCommentListIsNotNPlusOne(t *testing.T) {
 	checkEqual(t, "comments", len(got), 300)
 	checkEqual(t, "video calls", len(w.videos.authorsCalls), 1)
 	checkEqual(t, "queries", w.comments.listCalls, 1)
-	checkEqual(t, "user calls", len(w.users.calls), 1)
-	checkEqual(t, "distinct users asked for", len(w.users.calls[0].ids), 10)
+	checkEqual(t, "user calls", len(w.users.Calls()), 1)
+	checkEqual(t, "distinct users asked for", len(w.users.Calls()[0].IDs), 10)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/interaction/dal"
 	"github.com/douyin-go/douyin/cmd/interaction/service"
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 // world is a service built on in-memory fakes, with every call recorded.
@@ -17,8 +18,8 @@ type world struct {
 	favorites *fakeFavorites
 	comments  *fakeComments
 	videos    *fakeVideos
-	users     *fakeUsers
-	waiter    *fakeWaiter
+	users     *fakes.Users
+	waiter    *fakes.Waiter
 	svc       *service.Service
 }
 
@@ -39,16 +40,13 @@ func newWorld() *world {
 		favorites: &fakeFavorites{likes: map[like]int{}},
 		comments:  &fakeComments{rows: map[int64]dal.Comment{}},
 		videos:    &fakeVideos{authors: map[int64]int64{}, videos: map[int64]*base.Video{}},
-		users:     &fakeUsers{users: map[int64]*base.User{}, follows: map[[2]int64]bool{}},
-		waiter:    &fakeWaiter{},
+		users:     fakes.NewUsers(),
+		waiter:    &fakes.Waiter{},
 	}
-	w.svc = service.New(w.favorites, w.comments, w.videos, w.users, w.waiter, service.Options{
-		Location:       shanghai,
-		FavoriteGroups: []string{"video-counters", "user-counters"},
-		CommentGroups:  []string{"video-counters"},
-		CounterWait:    3 * time.Second,
-		Now:            func() time.Time { return clock },
-	})
+	w.svc = service.New(service.Deps{
+		Favorites: w.favorites, Comments: w.comments, Videos: w.videos, Users: w.users, Applied: w.waiter,
+		Clock: func() time.Time { return clock },
+	}, service.Options{Location: shanghai, CounterWait: 3 * time.Second})
 	return w
 }
 
@@ -77,7 +75,7 @@ func (f *fakeFavorites) newEvent() []string {
 	return []string{id}
 }
 
-func (f *fakeFavorites) Like(_ context.Context, user, video, author int64) ([]string, error) {
+func (f *fakeFavorites) Like(_ context.Context, user, video, author int64, _ time.Time) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.changes = append(f.changes, change{user, video, author, 1})
@@ -293,55 +291,4 @@ func (f *fakeVideos) MGetVideos(_ context.Context, viewer int64, ids []int64) ([
 		}
 	}
 	return out, nil
-}
-
-// fakeUsers is the user service: users by id and who follows whom.
-type fakeUsers struct {
-	mu      sync.Mutex
-	users   map[int64]*base.User
-	follows map[[2]int64]bool
-	calls   []mgetCall
-
-	err error
-}
-
-func (f *fakeUsers) add(id int64, name string) {
-	f.users[id] = &base.User{Id: id, Name: name}
-}
-
-func (f *fakeUsers) MGetUsers(_ context.Context, viewer int64, ids []int64) (map[int64]*base.User, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, mgetCall{viewer, append([]int64(nil), ids...)})
-	if f.err != nil {
-		return nil, f.err
-	}
-	out := map[int64]*base.User{}
-	for _, id := range ids {
-		if u, ok := f.users[id]; ok {
-			cp := *u
-			cp.IsFollow = f.follows[[2]int64{viewer, id}]
-			out[id] = &cp
-		}
-	}
-	return out, nil
-}
-
-// fakeWaiter records every Wait call.
-type fakeWaiter struct {
-	mu    sync.Mutex
-	calls []waitCall
-}
-
-type waitCall struct {
-	timeout time.Duration
-	ids     []string
-	groups  []string
-}
-
-func (w *fakeWaiter) Wait(_ context.Context, timeout time.Duration, ids []string, groups ...string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.calls = append(w.calls, waitCall{timeout, append([]string(nil), ids...), append([]string(nil), groups...)})
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/events"
 )
 
 // Favorite actions.
@@ -27,14 +28,15 @@ func (s *Service) FavoriteAction(ctx context.Context, user, video int64, action 
 	if err != nil {
 		return err
 	}
-	change := s.favorites.Like
-	if action == ActionUnlike {
-		change = s.favorites.Unlike
+	var ids []string
+	if action == ActionLike {
+		ids, err = s.Favorites.Like(ctx, user, video, author, s.Clock())
+	} else {
+		ids, err = s.Favorites.Unlike(ctx, user, video, author)
 	}
-	ids, err := change(ctx, user, video, author)
 	if err != nil {
 		return err
 	}
-	s.applied.Wait(ctx, s.opts.CounterWait, ids, s.opts.FavoriteGroups...)
+	s.Applied.Wait(ctx, s.opts.CounterWait, ids, events.CountedBy(events.TopicFavorite)...)
 	return nil
 }

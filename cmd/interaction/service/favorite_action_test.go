@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/events"
 )
 
 func TestFavoriteAction(t *testing.T) {
@@ -69,15 +70,15 @@ func TestFavoriteAction(t *testing.T) {
 				}
 			}
 			if tt.wantErr != nil {
-				checkEqual(t, "waits after an error", len(w.waiter.calls), 0)
+				checkEqual(t, "waits after an error", len(w.waiter.Calls()), 0)
 				return
 			}
 			// The action waits for both counter groups, on its own events.
-			checkEqual(t, "waits", len(w.waiter.calls), 1)
-			call := w.waiter.calls[0]
-			checkEqual(t, "wait groups", call.groups, []string{"video-counters", "user-counters"})
-			checkEqual(t, "wait timeout", call.timeout, 3*time.Second)
-			checkEqual(t, "waited events", len(call.ids), tt.wantEvents)
+			checkEqual(t, "waits", len(w.waiter.Calls()), 1)
+			call := w.waiter.Calls()[0]
+			checkEqual(t, "wait groups", call.Groups, []string{events.GroupVideoCounters, events.GroupUserCounters})
+			checkEqual(t, "wait timeout", call.Timeout, 3*time.Second)
+			checkEqual(t, "waited events", len(call.IDs), tt.wantEvents)
 			checkEqual(t, "video-service calls", w.videos.authorsCalls, [][]int64{{video}})
 		})
 	}

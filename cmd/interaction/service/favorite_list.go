@@ -11,17 +11,17 @@ import (
 // viewer sees them: one user-service call, one query and one video-service
 // call, whatever the number of likes.
 func (s *Service) FavoriteList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
-	if err := remote.RequireUser(ctx, s.users, viewer, user); err != nil {
+	if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
 		return nil, err
 	}
-	ids, err := s.favorites.LikedVideos(ctx, user)
+	ids, err := s.Favorites.LikedVideos(ctx, user)
 	if err != nil {
 		return nil, err
 	}
 	if len(ids) == 0 {
 		return []*base.Video{}, nil
 	}
-	videos, err := s.videos.MGetVideos(ctx, viewer, ids)
+	videos, err := s.Videos.MGetVideos(ctx, viewer, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func TestFavoriteList(t *testing.T) {
 		}, user: owner, want: []int64{10}, wantMGet: []int64{10}},
 		{name: "unknown user", user: 999, wantErr: errno.UserNotExist},
 		{name: "user_id 0", user: 0, wantErr: errno.ParamErr},
-		{name: "user service down", setup: func(w *world) { w.users.err = errno.ServiceUnavail }, user: owner, wantErr: errno.ServiceUnavail},
+		{name: "user service down", setup: func(w *world) { w.users.Err = errno.ServiceUnavail }, user: owner, wantErr: errno.ServiceUnavail},
 		{name: "database fails", setup: func(w *world) { w.favorites.readErr = errBoom }, user: owner, wantErr: errBoom},
 		{name: "video service fails", setup: func(w *world) {
 			w.favorites.add(owner, 10)
@@ -55,8 +55,8 @@ func TestFavoriteList(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld()
-			w.users.add(viewer, "viewer")
-			w.users.add(owner, "owner")
+			w.users.Add(viewer, "viewer")
+			w.users.Add(owner, "owner")
 			for _, v := range []int64{10, 20, 30} {
 				w.videos.add(v, 50)
 			}
@@ -84,8 +84,8 @@ func TestFavoriteList(t *testing.T) {
 // many videos are liked.
 func TestFavoriteListIsNotNPlusOne(t *testing.T) {
 	w := newWorld()
-	w.users.add(1, "viewer")
-	w.users.add(2, "owner")
+	w.users.Add(1, "viewer")
+	w.users.Add(2, "owner")
 	for v := int64(1); v <= 200; v++ {
 		w.videos.add(v, 3)
 		w.favorites.add(2, v)
@@ -96,7 +96,7 @@ func TestFavoriteListIsNotNPlusOne(t *testing.T) {
 	}
 	checkEqual(t, "videos", len(got), 200)
 	checkEqual(t, "first (most recent)", got[0].Id, int64(200))
-	checkEqual(t, "user calls", len(w.users.calls), 1)
+	checkEqual(t, "user calls", len(w.users.Calls()), 1)
 	checkEqual(t, "queries", w.favorites.likedCalls, 1)
 	checkEqual(t, "video calls", len(w.videos.mgetCalls), 1)
 }

@@ -17,7 +17,7 @@ func (s *Service) MIsFavorite(ctx context.Context, user int64, videos []int64) (
 	if user <= 0 || len(ids) == 0 {
 		return out, nil
 	}
-	liked, err := s.favorites.IsFavorite(ctx, user, ids)
+	liked, err := s.Favorites.IsFavorite(ctx, user, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ import (
 // FavoriteStore stores likes; changes return the ids of the events they
 // wrote (none when nothing changed).
 type FavoriteStore interface {
-	Like(ctx context.Context, user, video, author int64) ([]string, error)
+	Like(ctx context.Context, user, video, author int64, at time.Time) ([]string, error)
 	Unlike(ctx context.Context, user, video, author int64) ([]string, error)
 	IsFavorite(ctx context.Context, user int64, videos []int64) (map[int64]bool, error)
 	LikedVideos(ctx context.Context, user int64) ([]int64, error)
@@ -51,39 +51,41 @@ type EventWaiter interface {
 	Wait(ctx context.Context, timeout time.Duration, eventIDs []string, groups ...string) bool
 }
 
+// Deps are what the service is built from.
+type Deps struct {
+	Favorites FavoriteStore
+	Comments  CommentStore
+	Videos    VideoClient
+	Users     UserClient
+	Applied   EventWaiter
+	// Clock stamps likes and comments (nil: time.Now).
+	Clock func() time.Time
+}
+
 // Options are the service's settings.
 type Options struct {
 	// Location is the time zone of a comment's create_date (UTC when nil).
 	Location *time.Location
-	// FavoriteGroups and CommentGroups are the consumer groups a like or a
-	// comment waits for, so counts read after it returns include it;
-	// CounterWait bounds that wait.
-	FavoriteGroups []string
-	CommentGroups  []string
-	CounterWait    time.Duration
-	// Now is the clock of new comments (time.Now when nil).
-	Now func() time.Time
+	// CounterWait bounds how long a like or a comment waits for the
+	// consumer groups that count it.
+	CounterWait time.Duration
 }
 
 // Service implements the interaction use cases.
 type Service struct {
-	favorites FavoriteStore
-	comments  CommentStore
-	videos    VideoClient
-	users     UserClient
-	applied   EventWaiter
-	opts      Options
+	Deps
+	opts Options
 }
 
 // New builds the service.
-func New(favorites FavoriteStore, comments CommentStore, videos VideoClient, users UserClient, applied EventWaiter, opts Options) *Service {
+func New(d Deps, opts Options) *Service {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if d.Clock == nil {
+		d.Clock = time.Now
 	}
-	return &Service{favorites: favorites, comments: comments, videos: videos, users: users, applied: applied, opts: opts}
+	return &Service{Deps: d, opts: opts}
 }
 
 // authorOf checks that video exists and returns its author, with one call
@@ -92,7 +94,7 @@ func (s *Service) authorOf(ctx context.Context, video int64) (int64, error) {
 	if video <= 0 {
 		return 0, errno.ParamErr.WithMessage("video_id must be a positive integer")
 	}
-	authors, err := s.videos.VideoAuthors(ctx, []int64{video})
+	authors, err := s.Videos.VideoAuthors(ctx, []int64{video})
 	if err != nil {
 		return 0, err
 	}

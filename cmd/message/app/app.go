@@ -1,5 +1,5 @@
 // Package app assembles the message service from its parts; the message
-// binary and the embedded all-in-one process both start it from here.
+// binary and the all-in-one process both start it from here.
 package app
 
 import (
@@ -16,15 +16,21 @@ import (
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
+// Component is the message service as a process runs it.
+func Component() boot.Component {
+	return boot.Component{Name: rpc.MessageService, Needs: boot.NeedDatabase, Build: build}
+}
+
 // App is a ready-to-run message service.
 type App struct {
+	deps    *boot.Deps
 	handler *handler.Handler
 }
 
-// New migrates the message tables and wires the service. Receivers are
-// checked through the user service, reached at the address in deps.Config
-// (the client connects on first call, so the user service may start later).
-func New(deps *boot.Deps) (*App, error) {
+// build migrates the message tables and wires the service. Receivers are
+// checked through the user service (its client connects on first call, so
+// the user service may start later).
+func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	if err := dal.Migrate(deps.DB); err != nil {
 		return nil, err
 	}
@@ -32,11 +38,15 @@ func New(deps *boot.Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := service.New(dal.NewMessages(deps.DB), remote.Users{Client: clients.User}, nil)
-	return &App{handler: handler.New(svc)}, nil
+	svc := service.New(service.Deps{
+		Messages: dal.NewMessages(deps.DB),
+		Users:    remote.Users{Client: clients.User},
+	}, service.Options{})
+	return &App{deps: deps, handler: handler.New(svc, deps.Log)}, nil
 }
 
 // Run serves RPCs until ctx ends.
-func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
-	return rpc.Serve(ctx, messageservice.NewServer(a.handler, server.WithSuite(suite)))
+func (a *App) Run(ctx context.Context) error {
+	svr := messageservice.NewServer(a.handler, server.WithSuite(a.deps.ServerSuite(a.deps.Config.Services.Message)))
+	return a.deps.Serve(ctx, svr, boot.Background{})
 }

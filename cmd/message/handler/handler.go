@@ -4,6 +4,7 @@ package handler
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/douyin-go/douyin/cmd/message/service"
 	"github.com/douyin-go/douyin/kitex_gen/message"
@@ -11,22 +12,27 @@ import (
 )
 
 // Handler implements message.MessageService.
-type Handler struct{ svc *service.Service }
+type Handler struct {
+	svc    *service.Service
+	report errno.Reporter
+}
 
-// New wraps svc.
-func New(svc *service.Service) *Handler { return &Handler{svc: svc} }
+// New wraps svc; log receives failures that are not business errors.
+func New(svc *service.Service, log *slog.Logger) *Handler {
+	return &Handler{svc: svc, report: errno.Reporter{Log: log}}
+}
 
 func (h *Handler) SendMessage(ctx context.Context, req *message.SendMessageRequest) (*message.SendMessageResponse, error) {
 	err := h.svc.SendMessage(ctx, req.FromUserId, req.ToUserId, req.ActionType, req.Content)
-	return &message.SendMessageResponse{BaseResp: errno.ToBaseResp(ctx, err)}, nil
+	return &message.SendMessageResponse{BaseResp: h.report.BaseResp(ctx, err)}, nil
 }
 
 func (h *Handler) Chat(ctx context.Context, req *message.ChatRequest) (*message.ChatResponse, error) {
 	msgs, err := h.svc.Chat(ctx, req.UserId, req.ToUserId, req.PreMsgTime)
-	return &message.ChatResponse{BaseResp: errno.ToBaseResp(ctx, err), Messages: msgs}, nil
+	return &message.ChatResponse{BaseResp: h.report.BaseResp(ctx, err), Messages: msgs}, nil
 }
 
 func (h *Handler) LatestMessages(ctx context.Context, req *message.LatestMessagesRequest) (*message.LatestMessagesResponse, error) {
 	msgs, err := h.svc.LatestMessages(ctx, req.UserId, req.PeerIds)
-	return &message.LatestMessagesResponse{BaseResp: errno.ToBaseResp(ctx, err), Messages: msgs}, nil
+	return &message.LatestMessagesResponse{BaseResp: h.report.BaseResp(ctx, err), Messages: msgs}, nil
 }

@@ -4,12 +4,9 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/apitime"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
-
-// secondsBelow is the contract's leniency rule: a pre_msg_time below 10^12
-// (2001-09-09 in ms, year 33658 in seconds) is seconds, not milliseconds.
-const secondsBelow = 1_000_000_000_000
 
 // Chat lists the messages between user and peer, both directions, oldest
 // first, with create_time (ms) > preMsgTime. preMsgTime is normalised here,
@@ -26,7 +23,7 @@ func (s *Service) Chat(ctx context.Context, user, peer, preMsgTime int64) ([]*ba
 	if user == peer {
 		return nil, errno.MessageToSelf.WithMessage("there is no conversation with yourself")
 	}
-	msgs, exists, err := s.store.Chat(ctx, user, peer, normalizeMillis(preMsgTime))
+	msgs, exists, err := s.Messages.Chat(ctx, user, peer, apitime.Millis(preMsgTime))
 	if err != nil {
 		return nil, err
 	}
@@ -40,15 +37,4 @@ func (s *Service) Chat(ctx context.Context, user, peer, preMsgTime int64) ([]*ba
 		out = append(out, pack(m))
 	}
 	return out, nil
-}
-
-// normalizeMillis turns a client timestamp into milliseconds.
-func normalizeMillis(t int64) int64 {
-	switch {
-	case t <= 0:
-		return 0
-	case t < secondsBelow:
-		return t * 1000
-	}
-	return t
 }

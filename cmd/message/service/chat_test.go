@@ -8,6 +8,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/message/dal"
 	"github.com/douyin-go/douyin/cmd/message/service"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 func TestChat(t *testing.T) {
@@ -20,30 +21,30 @@ func TestChat(t *testing.T) {
 		name      string
 		user, to  int64
 		store     *fakeStore
-		users     *fakeUsers
+		users     *fakes.Users
 		want      error
 		wantIDs   []int64
 		wantCalls int // user-service calls
 	}{
-		{"existing conversation needs no user lookup", alice, bob, &fakeStore{chat: stored, exists: true}, users(alice, bob), nil, []int64{7, 9}, 0},
-		{"nothing new in an existing conversation", alice, bob, &fakeStore{exists: true}, users(alice, bob), nil, []int64{}, 0},
-		{"no conversation with an existing user", alice, bob, &fakeStore{}, users(alice, bob), nil, []int64{}, 1},
-		{"no conversation with an unknown user", alice, 99, &fakeStore{}, users(alice, bob), errno.UserNotExist, nil, 1},
-		{"user service down", alice, bob, &fakeStore{}, &fakeUsers{err: errno.ServiceUnavail}, errno.ServiceUnavail, nil, 1},
-		{"store fails", alice, bob, &fakeStore{err: errBoom}, users(alice, bob), errBoom, nil, 0},
-		{"with self", alice, alice, &fakeStore{}, users(alice), errno.MessageToSelf, nil, 0},
-		{"zero to_user_id", alice, 0, &fakeStore{}, users(alice), errno.ParamErr, nil, 0},
-		{"no user", 0, bob, &fakeStore{}, users(bob), errno.ParamErr, nil, 0},
+		{"existing conversation needs no user lookup", alice, bob, &fakeStore{chat: stored, exists: true}, fakes.NewUsers(alice, bob), nil, []int64{7, 9}, 0},
+		{"nothing new in an existing conversation", alice, bob, &fakeStore{exists: true}, fakes.NewUsers(alice, bob), nil, []int64{}, 0},
+		{"no conversation with an existing user", alice, bob, &fakeStore{}, fakes.NewUsers(alice, bob), nil, []int64{}, 1},
+		{"no conversation with an unknown user", alice, 99, &fakeStore{}, fakes.NewUsers(alice, bob), errno.UserNotExist, nil, 1},
+		{"user service down", alice, bob, &fakeStore{}, &fakes.Users{Err: errno.ServiceUnavail}, errno.ServiceUnavail, nil, 1},
+		{"store fails", alice, bob, &fakeStore{err: errBoom}, fakes.NewUsers(alice, bob), errBoom, nil, 0},
+		{"with self", alice, alice, &fakeStore{}, fakes.NewUsers(alice), errno.MessageToSelf, nil, 0},
+		{"zero to_user_id", alice, 0, &fakeStore{}, fakes.NewUsers(alice), errno.ParamErr, nil, 0},
+		{"no user", 0, bob, &fakeStore{}, fakes.NewUsers(bob), errno.ParamErr, nil, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			svc := service.New(tt.store, tt.users, nil)
+			svc := service.New(service.Deps{Messages: tt.store, Users: tt.users}, service.Options{})
 			msgs, err := svc.Chat(context.Background(), tt.user, tt.to, 0)
 			if !errors.Is(err, tt.want) { // errors.Is(err, nil) means err == nil
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
-			if tt.users.calls != tt.wantCalls {
-				t.Fatalf("%d user-service calls, want %d", tt.users.calls, tt.wantCalls)
+			if len(tt.users.Calls()) != tt.wantCalls {
+				t.Fatalf("%d user-service calls, want %d", len(tt.users.Calls()), tt.wantCalls)
 			}
 			if tt.want != nil {
 				return
@@ -76,7 +77,7 @@ func TestChatPreMsgTime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := &fakeStore{exists: true}
-			svc := service.New(store, users(1, 2), nil)
+			svc := service.New(service.Deps{Messages: store, Users: fakes.NewUsers(1, 2)}, service.Options{})
 			if _, err := svc.Chat(context.Background(), 1, 2, tt.pre); err != nil {
 				t.Fatal(err)
 			}

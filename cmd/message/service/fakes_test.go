@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/douyin-go/douyin/cmd/message/dal"
-	"github.com/douyin-go/douyin/kitex_gen/base"
 )
 
 // errBoom is an infrastructure failure a fake returns.
@@ -62,35 +61,4 @@ func (f *fakeStore) Latest(_ context.Context, _ int64, peers []int64) (map[int64
 		return nil, f.err
 	}
 	return f.latest, nil
-}
-
-// fakeUsers is the user service: ids in exist are users. Setting err makes
-// MGetUsers fail; calls counts them.
-type fakeUsers struct {
-	exist map[int64]bool
-	err   error
-	calls int
-}
-
-func (f *fakeUsers) MGetUsers(_ context.Context, _ int64, ids []int64) (map[int64]*base.User, error) {
-	f.calls++
-	if f.err != nil {
-		return nil, f.err
-	}
-	out := map[int64]*base.User{}
-	for _, id := range ids {
-		if f.exist[id] {
-			out[id] = &base.User{Id: id}
-		}
-	}
-	return out, nil
-}
-
-// users makes a fakeUsers where ids exist.
-func users(ids ...int64) *fakeUsers {
-	f := &fakeUsers{exist: map[int64]bool{}}
-	for _, id := range ids {
-		f.exist[id] = true
-	}
-	return f
 }

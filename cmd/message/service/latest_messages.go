@@ -27,7 +27,7 @@ func (s *Service) LatestMessages(ctx context.Context, user int64, peers []int64)
 	if len(ids) == 0 {
 		return out, nil
 	}
-	latest, err := s.store.Latest(ctx, user, ids)
+	latest, err := s.Messages.Latest(ctx, user, ids)
 	if err != nil {
 		return nil, err
 	}

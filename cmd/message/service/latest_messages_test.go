@@ -9,6 +9,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/message/dal"
 	"github.com/douyin-go/douyin/cmd/message/service"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 func TestLatestMessages(t *testing.T) {
@@ -35,7 +36,7 @@ func TestLatestMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			svc := service.New(tt.store, users(), nil)
+			svc := service.New(service.Deps{Messages: tt.store, Users: fakes.NewUsers()}, service.Options{})
 			got, err := svc.LatestMessages(context.Background(), tt.user, tt.peers)
 			if !errors.Is(err, tt.want) { // errors.Is(err, nil) means err == nil
 				t.Fatalf("err = %v, want %v", err, tt.want)

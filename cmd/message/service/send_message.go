@@ -38,7 +38,7 @@ func (s *Service) SendMessage(ctx context.Context, from, to int64, action int32,
 	if err := s.userExists(ctx, to); err != nil {
 		return err
 	}
-	_, err = s.store.Send(ctx, from, to, content, s.now().UnixMilli())
+	_, err = s.Messages.Send(ctx, from, to, content, s.Clock().UnixMilli())
 	return err
 }
 

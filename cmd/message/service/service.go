@@ -25,20 +25,29 @@ type Users interface {
 	MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error)
 }
 
-// Service implements the message use cases.
-type Service struct {
-	store MessageStore
-	users Users
-	now   func() time.Time
+// Deps are what the service is built from.
+type Deps struct {
+	Messages MessageStore
+	Users    Users
+	// Clock stamps messages (nil: time.Now).
+	Clock func() time.Time
 }
 
-// New builds the service; now is the clock messages are stamped with (nil
-// means time.Now).
-func New(store MessageStore, users Users, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Options are the service's settings.
+type Options struct{}
+
+// Service implements the message use cases.
+type Service struct {
+	Deps
+	opts Options
+}
+
+// New builds the service.
+func New(d Deps, opts Options) *Service {
+	if d.Clock == nil {
+		d.Clock = time.Now
 	}
-	return &Service{store: store, users: users, now: now}
+	return &Service{Deps: d, opts: opts}
 }
 
 // checkIDs validates the two sides of a conversation.
@@ -54,7 +63,7 @@ func checkIDs(user, peer int64) error {
 
 // userExists asks the user service whether id exists.
 func (s *Service) userExists(ctx context.Context, id int64) error {
-	found, err := s.users.MGetUsers(ctx, 0, []int64{id})
+	found, err := s.Users.MGetUsers(ctx, 0, []int64{id})
 	if err != nil {
 		return err
 	}

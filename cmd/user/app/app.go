@@ -1,5 +1,5 @@
 // Package app assembles the user service from its parts; the user binary
-// and the embedded all-in-one process both start it from here.
+// and the all-in-one process both start it from here.
 package app
 
 import (
@@ -13,46 +13,53 @@ import (
 	"github.com/douyin-go/douyin/cmd/user/handler"
 	"github.com/douyin-go/douyin/cmd/user/service"
 	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
-	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/boot"
+	"github.com/douyin-go/douyin/pkg/db"
+	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
-// App is a ready-to-run user service.
-type App struct {
-	deps     *boot.Deps
-	outbox   *eventbus.Outbox
-	consumer *eventbus.Consumer
-	handler  *handler.Handler
+// Component is the user service as a process runs it.
+func Component() boot.Component {
+	return boot.Component{Name: rpc.UserService, Needs: boot.NeedDatabase | boot.NeedCache | boot.NeedKafka, Build: build}
 }
 
-// New migrates the user tables and wires the service.
-func New(deps *boot.Deps) (*App, error) {
-	outbox := eventbus.NewOutbox("user_outbox")
+// App is a ready-to-run user service.
+type App struct {
+	deps    *boot.Deps
+	handler *handler.Handler
+	bg      boot.Background
+}
+
+// build migrates the user tables and wires the service.
+func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
+	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	users := dal.NewUsers(deps.DB, deps.Cache)
 	applied := eventbus.NewApplied(deps.Cache)
 	cons := consumer.New(deps.DB, users, applied, deps.Log)
-	for _, migrate := range []func() error{
-		func() error { return dal.Migrate(deps.DB) },
-		func() error { return outbox.Migrate(deps.DB) },
-		func() error { return cons.Migrate(deps.DB) },
-	} {
-		if err := migrate(); err != nil {
-			return nil, err
-		}
+	if err := db.Migrate(deps.DB, dal.Migrate, outbox.Migrate, cons.Migrate); err != nil {
+		return nil, err
 	}
 	base := deps.Config.PublicBase()
-	svc := service.New(users, dal.NewRelations(deps.DB, outbox), applied, service.Options{
+	svc := service.New(service.Deps{
+		Users:     users,
+		Relations: dal.NewRelations(deps.DB, outbox),
+		Applied:   applied,
+	}, service.Options{
 		AvatarURL:     base + "/static/avatar.png",
 		BackgroundURL: base + "/static/background.png",
 		BcryptCost:    bcrypt.DefaultCost,
-		CounterGroups: []string{consumer.Group},
 		CounterWait:   deps.Config.CounterWait(),
 	})
-	return &App{deps: deps, outbox: outbox, consumer: cons, handler: handler.New(svc)}, nil
+	return &App{
+		deps:    deps,
+		handler: handler.New(svc, deps.Log),
+		bg:      boot.Background{Outbox: outbox, Consumer: cons},
+	}, nil
 }
 
 // Run serves RPCs, relays the outbox and consumes counter events until ctx ends.
-func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
-	return a.deps.Serve(ctx, userservice.NewServer(a.handler, server.WithSuite(suite)), a.outbox, a.consumer)
+func (a *App) Run(ctx context.Context) error {
+	svr := userservice.NewServer(a.handler, server.WithSuite(a.deps.ServerSuite(a.deps.Config.Services.User)))
+	return a.deps.Serve(ctx, svr, a.bg)
 }

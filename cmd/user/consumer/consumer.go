@@ -23,7 +23,7 @@ type Invalidator interface {
 
 // New builds the user-counter consumer.
 func New(gdb *gorm.DB, users Invalidator, applied *eventbus.Applied, log *slog.Logger) *eventbus.Consumer {
-	var counters dal.Counters
+	var counters dal.CounterUpdates
 	forget := func(ctx context.Context, ids ...int64) {
 		if err := users.Invalidate(ctx, ids...); err != nil {
 			log.Warn("invalidate cached users", "ids", ids, "err", err)

@@ -3,8 +3,7 @@ package consumer_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/user/consumer"
 	"github.com/douyin-go/douyin/cmd/user/dal"
+	"github.com/douyin-go/douyin/cmd/user/dal/daltest"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
 	"github.com/douyin-go/douyin/pkg/testutil"
@@ -32,20 +32,14 @@ type pipeline struct {
 	consumer *eventbus.Consumer
 }
 
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
 func newPipeline(t *testing.T) *pipeline {
 	t.Helper()
 	gdb := testutil.DB(t)
 	store := testutil.Cache(t)
-	p := &pipeline{db: gdb, users: dal.NewUsers(gdb, store), outbox: eventbus.NewOutbox("user_outbox"), applied: eventbus.NewApplied(store)}
+	p := &pipeline{db: gdb, users: dal.NewUsers(gdb, store), outbox: eventbus.NewOutbox(dal.OutboxTable), applied: eventbus.NewApplied(store)}
 	p.rels = dal.NewRelations(gdb, p.outbox)
-	p.consumer = consumer.New(gdb, p.users, p.applied, quietLog())
-	for _, m := range []func(*gorm.DB) error{dal.Migrate, p.outbox.Migrate, p.consumer.Migrate} {
-		if err := m(gdb); err != nil {
-			t.Fatal(err)
-		}
-	}
+	p.consumer = consumer.New(gdb, p.users, p.applied, testutil.QuietLog())
+	testutil.Migrate(t, gdb, dal.Migrate, p.outbox.Migrate, p.consumer.Migrate)
 	return p
 }
 
@@ -58,25 +52,13 @@ func (p *pipeline) start(t *testing.T) {
 
 func (p *pipeline) createUsers(t *testing.T, n int) []int64 {
 	t.Helper()
-	ids := make([]int64, n)
-	for i := range ids {
-		u := &dal.User{Username: "u" + testutil.RandomHex(6), PasswordHash: "h", CreatedAt: time.Now().UTC()}
-		if err := p.users.Create(context.Background(), u); err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = u.ID
-	}
-	return ids
+	return daltest.CreateUsers(t, p.users, n)
 }
 
 // row reads a user from the database, bypassing the cache.
 func (p *pipeline) row(t *testing.T, id int64) dal.User {
 	t.Helper()
-	var u dal.User
-	if err := p.db.Take(&u, "id = ?", id).Error; err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return testutil.Row[dal.User](t, p.db, id)
 }
 
 // cached reads users through the cache, as the service does.
@@ -112,7 +94,7 @@ func TestConcurrentFollowsOfOneUserCountExactly(t *testing.T) {
 		wg.Add(1)
 		go func(fan int64) {
 			defer wg.Done()
-			got, err := p.rels.Follow(context.Background(), fan, star)
+			got, err := p.rels.Follow(context.Background(), fan, star, time.Now().UTC())
 			if err != nil {
 				t.Errorf("follow by %d: %v", fan, err)
 				return
@@ -284,5 +266,17 @@ func TestConsumerReadsEveryCounterTopic(t *testing.T) {
 		if !got[topic] {
 			t.Fatalf("topics %v lack %s", got, topic)
 		}
+	}
+}
+
+// The consumer routes exactly the topics the events table says its group
+// counts, so actions wait for it on those and only those.
+func TestRoutesAreTheCountedTopics(t *testing.T) {
+	p := newPipeline(t)
+	got, want := p.consumer.Topics(), events.CountedTopics(p.consumer.Group())
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) || len(want) == 0 {
+		t.Fatalf("%s routes %v, the events table says it counts %v", p.consumer.Group(), got, want)
 	}
 }

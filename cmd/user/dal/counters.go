@@ -2,36 +2,31 @@ package dal
 
 import (
 	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/pkg/db"
 )
 
-// Counters applies counter deltas to users; it runs inside the consumer's
-// transaction, so an event's delta lands exactly once.
-type Counters struct{}
+// CounterUpdates applies counter deltas to users; it runs inside the
+// consumer's transaction, so an event's delta lands exactly once.
+type CounterUpdates struct{}
 
 // AddFollow applies a follow (+1) or unfollow (-1).
-func (Counters) AddFollow(tx *gorm.DB, follower, followee, delta int64) error {
-	if err := add(tx, follower, "follow_count", delta); err != nil {
+func (CounterUpdates) AddFollow(tx *gorm.DB, follower, followee, delta int64) error {
+	if err := db.Increment(tx, &User{}, follower, "follow_count", delta); err != nil {
 		return err
 	}
-	return add(tx, followee, "follower_count", delta)
+	return db.Increment(tx, &User{}, followee, "follower_count", delta)
 }
 
 // AddFavorite applies a like (+1) or unlike (-1) by liker of a video of author.
-func (Counters) AddFavorite(tx *gorm.DB, liker, author, delta int64) error {
-	if err := add(tx, liker, "favorite_count", delta); err != nil {
+func (CounterUpdates) AddFavorite(tx *gorm.DB, liker, author, delta int64) error {
+	if err := db.Increment(tx, &User{}, liker, "favorite_count", delta); err != nil {
 		return err
 	}
-	return add(tx, author, "total_favorited", delta)
+	return db.Increment(tx, &User{}, author, "total_favorited", delta)
 }
 
 // AddWork applies a published (+1) or removed (-1) video of author.
-func (Counters) AddWork(tx *gorm.DB, author, delta int64) error {
-	return add(tx, author, "work_count", delta)
-}
-
-// add changes one counter column; column is one of the names above, never
-// user input.
-func add(tx *gorm.DB, id int64, column string, delta int64) error {
-	return tx.Model(&User{}).Where("id = ?", id).
-		UpdateColumn(column, gorm.Expr(column+" + ?", delta)).Error
+func (CounterUpdates) AddWork(tx *gorm.DB, author, delta int64) error {
+	return db.Increment(tx, &User{}, author, "work_count", delta)
 }

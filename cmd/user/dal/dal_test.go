@@ -219,6 +219,7 @@ func TestFollowEventsOnlyWhenTheEdgeChanges(t *testing.T) {
 	ctx := context.Background()
 	ids := e.createUsers(t, "a", "b")
 	a, b := ids[0], ids[1]
+	follow := func(ctx context.Context, a, b int64) ([]string, error) { return e.rels.Follow(ctx, a, b, time.Now().UTC()) }
 	steps := []struct {
 		name        string
 		change      func(context.Context, int64, int64) ([]string, error)
@@ -226,11 +227,11 @@ func TestFollowEventsOnlyWhenTheEdgeChanges(t *testing.T) {
 		wantEdge    bool
 		wantPending int64
 	}{
-		{"follow", e.rels.Follow, 1, true, 1},
-		{"follow again", e.rels.Follow, 0, true, 1},
+		{"follow", follow, 1, true, 1},
+		{"follow again", follow, 0, true, 1},
 		{"unfollow", e.rels.Unfollow, 1, false, 2},
 		{"unfollow again", e.rels.Unfollow, 0, false, 2},
-		{"follow once more", e.rels.Follow, 1, true, 3},
+		{"follow once more", follow, 1, true, 3},
 	}
 	seen := map[string]bool{}
 	for _, st := range steps {
@@ -277,7 +278,7 @@ func TestConcurrentFollowOfOneEdgeWritesOneEvent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			evs, err := e.rels.Follow(context.Background(), ids[0], ids[1])
+			evs, err := e.rels.Follow(context.Background(), ids[0], ids[1], time.Now().UTC())
 			if err != nil {
 				t.Error(err)
 				return
@@ -302,12 +303,8 @@ func TestRelationQueries(t *testing.T) {
 	// a follows c, then b, then d; b and d follow a back; c follows b.
 	edges := []struct{ from, to int64 }{{a, c}, {a, b}, {b, a}, {a, d}, {c, b}, {d, a}}
 	for i, ed := range edges {
-		if _, err := e.rels.Follow(ctx, ed.from, ed.to); err != nil {
-			t.Fatal(err)
-		}
-		// Pin created_at so the order does not depend on clock resolution.
-		if err := e.db.Model(&Follow{}).Where("follower_id = ? AND followee_id = ?", ed.from, ed.to).
-			Update("created_at", base.Add(time.Duration(i)*time.Minute)).Error; err != nil {
+		// Distinct times, so the order does not depend on clock resolution.
+		if _, err := e.rels.Follow(ctx, ed.from, ed.to, base.Add(time.Duration(i)*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,6 +8,9 @@ import (
 	"gorm.io/gorm"
 )
 
+// OutboxTable holds the user service's events until they reach Kafka.
+const OutboxTable = "user_outbox"
+
 // User is an account with its profile and counters. Counters are
 // maintained by the counter consumer, never written by actions.
 type User struct {

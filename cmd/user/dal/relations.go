@@ -23,12 +23,12 @@ func NewRelations(gdb *gorm.DB, outbox *eventbus.Outbox) *Relations {
 	return &Relations{db: gdb, outbox: outbox}
 }
 
-// Follow makes follower follow followee; it returns the ids of the events
+// Follow makes follower follow followee since at; it returns the ids of the events
 // written (none if the edge already existed).
-func (r *Relations) Follow(ctx context.Context, follower, followee int64) ([]string, error) {
+func (r *Relations) Follow(ctx context.Context, follower, followee int64, at time.Time) ([]string, error) {
 	return r.outbox.Transact(ctx, r.db, func(tx *gorm.DB, emit eventbus.Emit) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).
-			Create(&Follow{FollowerID: follower, FolloweeID: followee, CreatedAt: time.Now().UTC()})
+			Create(&Follow{FollowerID: follower, FolloweeID: followee, CreatedAt: at})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}

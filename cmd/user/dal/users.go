@@ -53,22 +53,11 @@ func (s *Users) ByUsername(ctx context.Context, name string) (*User, error) {
 
 // ByIDs returns the users found among ids, keyed by id.
 func (s *Users) ByIDs(ctx context.Context, ids []int64) (map[int64]User, error) {
-	lookup := s.cache.Get(ctx, ids)
-	out := lookup.Found
-	if len(lookup.Missed) == 0 {
-		return out, nil
-	}
-	var rows []User
-	if err := s.db.WithContext(ctx).Where("id IN ?", lookup.Missed).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	fresh := make(map[int64]User, len(rows))
-	for _, u := range rows {
-		fresh[u.ID] = u
-		out[u.ID] = u
-	}
-	s.cache.Fill(ctx, lookup, fresh)
-	return out, nil
+	return s.cache.Load(ctx, ids, s.rowsByID)
+}
+
+func (s *Users) rowsByID(ctx context.Context, ids []int64) (map[int64]User, error) {
+	return db.ByIDs(ctx, s.db, ids, func(u User) int64 { return u.ID })
 }
 
 // Invalidate drops cached copies of ids after their rows changed.

@@ -110,7 +110,7 @@ func (f *fakeRelations) newEvent() []string {
 	return []string{fmt.Sprintf("ev-%d", f.events)}
 }
 
-func (f *fakeRelations) Follow(_ context.Context, follower, followee int64) ([]string, error) {
+func (f *fakeRelations) Follow(_ context.Context, follower, followee int64, _ time.Time) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.followErr != nil {
@@ -194,23 +194,4 @@ func (f *fakeRelations) FriendsOf(_ context.Context, user int64) ([]int64, error
 	}
 	f.mu.Unlock()
 	return f.list(func(e edge) bool { return e.from == user && back[e.to] }, func(e edge) int64 { return e.to })
-}
-
-// fakeWaiter records every Wait call.
-type fakeWaiter struct {
-	mu    sync.Mutex
-	calls []waitCall
-}
-
-type waitCall struct {
-	timeout time.Duration
-	ids     []string
-	groups  []string
-}
-
-func (w *fakeWaiter) Wait(_ context.Context, timeout time.Duration, ids []string, groups ...string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.calls = append(w.calls, waitCall{timeout, append([]string(nil), ids...), append([]string(nil), groups...)})
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/events"
 )
 
 // Follow actions.
@@ -25,7 +26,7 @@ func (s *Service) Follow(ctx context.Context, user, target int64, action int32) 
 	if user == target {
 		return errno.FollowSelf
 	}
-	found, err := s.users.ByIDs(ctx, []int64{user, target})
+	found, err := s.Users.ByIDs(ctx, []int64{user, target})
 	if err != nil {
 		return err
 	}
@@ -35,14 +36,15 @@ func (s *Service) Follow(ctx context.Context, user, target int64, action int32) 
 	if _, ok := found[user]; !ok {
 		return errno.TokenInvalid.WithMessage("the token's user no longer exists")
 	}
-	change := s.relations.Follow
-	if action == ActionUnfollow {
-		change = s.relations.Unfollow
+	var ids []string
+	if action == ActionFollow {
+		ids, err = s.Relations.Follow(ctx, user, target, s.Clock().UTC())
+	} else {
+		ids, err = s.Relations.Unfollow(ctx, user, target)
 	}
-	ids, err := change(ctx, user, target)
 	if err != nil {
 		return err
 	}
-	s.applied.Wait(ctx, s.opts.CounterWait, ids, s.opts.CounterGroups...)
+	s.Applied.Wait(ctx, s.opts.CounterWait, ids, events.CountedBy(events.TopicFollow)...)
 	return nil
 }

@@ -29,11 +29,11 @@ func (s *Service) GetUser(ctx context.Context, viewer, id int64) (*base.User, er
 // one cache/database read for the users and one for is_follow.
 func (s *Service) MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error) {
 	ids = idlist.UniquePositive(ids)
-	rows, err := s.users.ByIDs(ctx, ids)
+	rows, err := s.Users.ByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	following, err := s.relations.Following(ctx, viewer, ids)
+	following, err := s.Relations.Following(ctx, viewer, ids)
 	if err != nil {
 		return nil, err
 	}

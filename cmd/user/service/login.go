@@ -18,7 +18,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (int64, 
 	if username == "" || password == "" {
 		return 0, errno.ParamErr.WithMessage("username and password are required")
 	}
-	u, err := s.users.ByUsername(ctx, username)
+	u, err := s.Users.ByUsername(ctx, username)
 	if errors.Is(err, dal.ErrNotFound) {
 		checkPassword(unknownUserHash, password)
 		return 0, errno.LoginFailed

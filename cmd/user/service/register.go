@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/douyin-go/douyin/cmd/user/dal"
 	"github.com/douyin-go/douyin/pkg/errno"
@@ -21,8 +20,8 @@ func (s *Service) Register(ctx context.Context, username, password string) (int6
 	if err != nil {
 		return 0, err
 	}
-	u := &dal.User{Username: username, PasswordHash: hash, CreatedAt: time.Now().UTC()}
-	if err := s.users.Create(ctx, u); err != nil {
+	u := &dal.User{Username: username, PasswordHash: hash, CreatedAt: s.Clock().UTC()}
+	if err := s.Users.Create(ctx, u); err != nil {
 		if errors.Is(err, dal.ErrDuplicate) {
 			return 0, errno.UserAlreadyExist
 		}

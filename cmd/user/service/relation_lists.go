@@ -8,17 +8,17 @@ import (
 
 // FollowList lists whom user follows, as viewer sees them.
 func (s *Service) FollowList(ctx context.Context, viewer, user int64) ([]*base.User, error) {
-	return s.relationList(ctx, viewer, user, s.relations.FolloweesOf)
+	return s.relationList(ctx, viewer, user, s.Relations.FolloweesOf)
 }
 
 // FollowerList lists who follows user, as viewer sees them.
 func (s *Service) FollowerList(ctx context.Context, viewer, user int64) ([]*base.User, error) {
-	return s.relationList(ctx, viewer, user, s.relations.FollowersOf)
+	return s.relationList(ctx, viewer, user, s.Relations.FollowersOf)
 }
 
 // FriendList lists users who follow user and whom user follows.
 func (s *Service) FriendList(ctx context.Context, viewer, user int64) ([]*base.User, error) {
-	return s.relationList(ctx, viewer, user, s.relations.FriendsOf)
+	return s.relationList(ctx, viewer, user, s.Relations.FriendsOf)
 }
 
 func (s *Service) relationList(ctx context.Context, viewer, user int64, ids func(context.Context, int64) ([]int64, error)) ([]*base.User, error) {

@@ -19,7 +19,7 @@ type UserStore interface {
 // RelationStore stores follow edges; changes return the ids of the events
 // they wrote.
 type RelationStore interface {
-	Follow(ctx context.Context, follower, followee int64) ([]string, error)
+	Follow(ctx context.Context, follower, followee int64, at time.Time) ([]string, error)
 	Unfollow(ctx context.Context, follower, followee int64) ([]string, error)
 	Following(ctx context.Context, viewer int64, ids []int64) (map[int64]bool, error)
 	FolloweesOf(ctx context.Context, user int64) ([]int64, error)
@@ -32,27 +32,36 @@ type EventWaiter interface {
 	Wait(ctx context.Context, timeout time.Duration, eventIDs []string, groups ...string) bool
 }
 
+// Deps are what the service is built from.
+type Deps struct {
+	Users     UserStore
+	Relations RelationStore
+	Applied   EventWaiter
+	// Clock stamps new rows (nil: time.Now).
+	Clock func() time.Time
+}
+
 // Options are the service's settings.
 type Options struct {
 	// AvatarURL and BackgroundURL are the default profile images.
 	AvatarURL, BackgroundURL string
 	// BcryptCost is the password hashing cost.
 	BcryptCost int
-	// CounterGroups are the consumer groups an action waits for, so counts
-	// read after it returns include it; CounterWait bounds that wait.
-	CounterGroups []string
-	CounterWait   time.Duration
+	// CounterWait bounds how long an action waits for the consumer groups
+	// that count its events, so counts read after it returns include it.
+	CounterWait time.Duration
 }
 
 // Service implements the user use cases.
 type Service struct {
-	users     UserStore
-	relations RelationStore
-	applied   EventWaiter
-	opts      Options
+	Deps
+	opts Options
 }
 
 // New builds the service.
-func New(users UserStore, relations RelationStore, applied EventWaiter, opts Options) *Service {
-	return &Service{users: users, relations: relations, applied: applied, opts: opts}
+func New(d Deps, opts Options) *Service {
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	return &Service{Deps: d, opts: opts}
 }

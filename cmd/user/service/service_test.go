@@ -13,6 +13,8 @@ import (
 	"github.com/douyin-go/douyin/cmd/user/service"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 const (
@@ -21,22 +23,22 @@ const (
 	counterWait   = 1234 * time.Millisecond
 )
 
-var counterGroups = []string{"group-a", "group-b"}
+// counterGroups are the groups a follow waits for: those counting follows.
+var counterGroups = events.CountedBy(events.TopicFollow)
 
 type fixture struct {
 	svc    *service.Service
 	users  *fakeUsers
 	rels   *fakeRelations
-	waiter *fakeWaiter
+	waiter *fakes.Waiter
 }
 
 func newFixture() *fixture {
-	f := &fixture{users: newFakeUsers(), rels: newFakeRelations(), waiter: &fakeWaiter{}}
-	f.svc = service.New(f.users, f.rels, f.waiter, service.Options{
+	f := &fixture{users: newFakeUsers(), rels: newFakeRelations(), waiter: &fakes.Waiter{}}
+	f.svc = service.New(service.Deps{Users: f.users, Relations: f.rels, Applied: f.waiter}, service.Options{
 		AvatarURL:     avatarURL,
 		BackgroundURL: backgroundURL,
 		BcryptCost:    bcrypt.MinCost,
-		CounterGroups: counterGroups,
 		CounterWait:   counterWait,
 	})
 	return f
@@ -454,8 +456,8 @@ func TestFollowValidation(t *testing.T) {
 			if len(f.rels.edges) != 0 || f.rels.events != 0 {
 				t.Fatalf("a rejected follow changed relations: %v", f.rels.edges)
 			}
-			if len(f.waiter.calls) != 0 {
-				t.Fatalf("a rejected follow waited: %+v", f.waiter.calls)
+			if len(f.waiter.Calls()) != 0 {
+				t.Fatalf("a rejected follow waited: %+v", f.waiter.Calls())
 			}
 		})
 	}
@@ -480,7 +482,7 @@ func TestFollowIsIdempotentAndWaitsForItsEvents(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			f.waiter.calls = nil
+			before := len(f.waiter.Calls())
 			if err := f.svc.Follow(ctx, alice, bob, st.action); err != nil {
 				t.Fatalf("Follow: %v", err)
 			}
@@ -491,14 +493,14 @@ func TestFollowIsIdempotentAndWaitsForItsEvents(t *testing.T) {
 				t.Fatalf("edges %v", f.rels.edges)
 			}
 			var waited []string
-			for _, c := range f.waiter.calls {
-				if len(c.ids) == 0 {
+			for _, c := range f.waiter.Calls()[before:] {
+				if len(c.IDs) == 0 {
 					continue
 				}
-				if c.timeout != counterWait || !reflect.DeepEqual(c.groups, counterGroups) {
-					t.Fatalf("Wait(timeout %v, groups %v), want (%v, %v)", c.timeout, c.groups, counterWait, counterGroups)
+				if c.Timeout != counterWait || !reflect.DeepEqual(c.Groups, counterGroups) {
+					t.Fatalf("Wait(timeout %v, groups %v), want (%v, %v)", c.Timeout, c.Groups, counterWait, counterGroups)
 				}
-				waited = append(waited, c.ids...)
+				waited = append(waited, c.IDs...)
 			}
 			if !reflect.DeepEqual(waited, st.wantEvent) {
 				t.Fatalf("waited for %v, want %v", waited, st.wantEvent)
@@ -523,8 +525,8 @@ func TestFollowStoreErrors(t *testing.T) {
 				bob := f.users.add("bob")
 				tt.set(f)
 				wantInternal(t, f.svc.Follow(context.Background(), alice, bob, action), errStore)
-				if len(f.waiter.calls) != 0 {
-					t.Fatalf("waited after a failed follow: %+v", f.waiter.calls)
+				if len(f.waiter.Calls()) != 0 {
+					t.Fatalf("waited after a failed follow: %+v", f.waiter.Calls())
 				}
 			})
 		}

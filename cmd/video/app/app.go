@@ -1,5 +1,5 @@
 // Package app assembles the video service from its parts; the video binary
-// and the embedded all-in-one process both start it from here.
+// and the all-in-one process both start it from here.
 package app
 
 import (
@@ -15,28 +15,35 @@ import (
 	"github.com/douyin-go/douyin/cmd/video/service"
 	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
 	"github.com/douyin-go/douyin/pkg/boot"
+	"github.com/douyin-go/douyin/pkg/db"
 	"github.com/douyin-go/douyin/pkg/eventbus"
-	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/periodic"
 	"github.com/douyin-go/douyin/pkg/remote"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
-// App is a ready-to-run video service.
-type App struct {
-	deps     *boot.Deps
-	outbox   *eventbus.Outbox
-	consumer *eventbus.Consumer
-	svc      *service.Service
-	handler  *handler.Handler
+// Component is the video service as a process runs it.
+func Component() boot.Component {
+	return boot.Component{
+		Name:  rpc.VideoService,
+		Needs: boot.NeedDatabase | boot.NeedCache | boot.NeedKafka | boot.NeedObjects,
+		Build: build,
+	}
 }
 
-// New migrates the video tables and wires the service.
-func New(deps *boot.Deps) (*App, error) {
+// sweepInterval is how often orphaned uploads are looked for.
+const sweepInterval = 10 * time.Minute
+
+// App is a ready-to-run video service.
+type App struct {
+	deps    *boot.Deps
+	handler *handler.Handler
+	bg      boot.Background
+}
+
+// build migrates the video tables and wires the service.
+func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	prober, err := media.NewProber()
-	if err != nil {
-		return nil, err
-	}
-	objects, err := boot.OpenStorage(context.Background(), deps.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -44,44 +51,43 @@ func New(deps *boot.Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	outbox := eventbus.NewOutbox("video_outbox")
+	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	videos := dal.NewVideos(deps.DB, outbox, deps.Cache)
 	applied := eventbus.NewApplied(deps.Cache)
 	cons := consumer.New(deps.DB, videos, applied, deps.Log)
-	for _, migrate := range []func() error{
-		func() error { return dal.Migrate(deps.DB) },
-		func() error { return outbox.Migrate(deps.DB) },
-		func() error { return cons.Migrate(deps.DB) },
-	} {
-		if err := migrate(); err != nil {
-			return nil, err
-		}
+	if err := db.Migrate(deps.DB, dal.Migrate, outbox.Migrate, cons.Migrate); err != nil {
+		return nil, err
 	}
 	svc := service.New(service.Deps{
 		Videos:    videos,
-		Objects:   objects,
+		Objects:   deps.Objects,
 		Prober:    prober,
 		Users:     remote.Users{Client: clients.User},
 		Favorites: remote.Favorites{Client: clients.Interaction},
 		Applied:   applied,
 	}, service.Options{
-		MediaBaseURL:  deps.Config.PublicBase() + "/media/",
-		FeedSize:      30,
-		CounterGroups: []string{events.GroupUserCounters},
-		CounterWait:   deps.Config.CounterWait(),
+		MediaBaseURL: deps.Config.PublicBase() + "/media/",
+		FeedSize:     30,
+		CounterWait:  deps.Config.CounterWait(),
 	})
-	return &App{deps: deps, outbox: outbox, consumer: cons, svc: svc, handler: handler.New(svc)}, nil
-}
-
-// sweepUploads removes orphaned staged uploads every ten minutes.
-func (a *App) sweepUploads(ctx context.Context) {
-	a.svc.SweepUploadsEvery(ctx, 10*time.Minute, func(removed int, err error) {
-		a.deps.Log.InfoContext(ctx, "swept orphaned uploads", "removed", removed, "err", err)
-	})
+	sweep := func(ctx context.Context) {
+		n, err := svc.SweepUploads(ctx)
+		if n > 0 || err != nil {
+			deps.Log.InfoContext(ctx, "swept orphaned uploads", "removed", n, "err", err)
+		}
+	}
+	return &App{
+		deps:    deps,
+		handler: handler.New(svc, deps.Log),
+		bg: boot.Background{Outbox: outbox, Consumer: cons, Loops: []func(context.Context){
+			func(ctx context.Context) { periodic.Run(ctx, sweepInterval, sweep) },
+		}},
+	}, nil
 }
 
 // Run serves RPCs, relays the outbox, consumes counter events and sweeps
 // orphaned uploads until ctx ends.
-func (a *App) Run(ctx context.Context, suite rpc.ServerSuite) error {
-	return a.deps.Serve(ctx, videoservice.NewServer(a.handler, server.WithSuite(suite)), a.outbox, a.consumer, a.sweepUploads)
+func (a *App) Run(ctx context.Context) error {
+	svr := videoservice.NewServer(a.handler, server.WithSuite(a.deps.ServerSuite(a.deps.Config.Services.Video)))
+	return a.deps.Serve(ctx, svr, a.bg)
 }

@@ -20,7 +20,7 @@ type Invalidator interface {
 
 // New builds the video-counter consumer.
 func New(gdb *gorm.DB, videos Invalidator, applied *eventbus.Applied, log *slog.Logger) *eventbus.Consumer {
-	var counters dal.Counters
+	var counters dal.CounterUpdates
 	forget := func(ctx context.Context, id int64) {
 		if err := videos.Invalidate(ctx, id); err != nil {
 			log.Warn("invalidate cached video", "id", id, "err", err)

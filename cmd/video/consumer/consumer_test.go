@@ -3,16 +3,17 @@ package consumer_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	interactiondal "github.com/douyin-go/douyin/cmd/interaction/dal"
 	userconsumer "github.com/douyin-go/douyin/cmd/user/consumer"
 	userdal "github.com/douyin-go/douyin/cmd/user/dal"
+	"github.com/douyin-go/douyin/cmd/user/dal/daltest"
 	"github.com/douyin-go/douyin/cmd/video/consumer"
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/pkg/eventbus"
@@ -38,8 +39,6 @@ type pipeline struct {
 	userConsumer *eventbus.Consumer
 }
 
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
 func newPipeline(t *testing.T) *pipeline {
 	t.Helper()
 	gdb := testutil.DB(t)
@@ -47,19 +46,15 @@ func newPipeline(t *testing.T) *pipeline {
 	p := &pipeline{
 		db:           gdb,
 		users:        userdal.NewUsers(gdb, store),
-		videoOutbox:  eventbus.NewOutbox("video_outbox"),
-		interactions: eventbus.NewOutbox("interaction_outbox"),
+		videoOutbox:  eventbus.NewOutbox(dal.OutboxTable),
+		interactions: eventbus.NewOutbox(interactiondal.OutboxTable),
 		applied:      eventbus.NewApplied(store),
 	}
 	p.videos = dal.NewVideos(gdb, p.videoOutbox, store)
-	p.consumer = consumer.New(gdb, p.videos, p.applied, quietLog())
-	p.userConsumer = userconsumer.New(gdb, p.users, p.applied, quietLog())
-	for _, m := range []func(*gorm.DB) error{dal.Migrate, userdal.Migrate, p.videoOutbox.Migrate,
-		p.interactions.Migrate, p.consumer.Migrate, p.userConsumer.Migrate} {
-		if err := m(gdb); err != nil {
-			t.Fatal(err)
-		}
-	}
+	p.consumer = consumer.New(gdb, p.videos, p.applied, testutil.QuietLog())
+	p.userConsumer = userconsumer.New(gdb, p.users, p.applied, testutil.QuietLog())
+	testutil.Migrate(t, gdb, dal.Migrate, userdal.Migrate, p.videoOutbox.Migrate,
+		p.interactions.Migrate, p.consumer.Migrate, p.userConsumer.Migrate)
 	return p
 }
 
@@ -72,21 +67,13 @@ func (p *pipeline) start(t *testing.T) {
 
 func (p *pipeline) createUsers(t *testing.T, n int) []int64 {
 	t.Helper()
-	ids := make([]int64, n)
-	for i := range ids {
-		u := &userdal.User{Username: "u" + testutil.RandomHex(6), PasswordHash: "h", CreatedAt: time.Now().UTC()}
-		if err := p.users.Create(context.Background(), u); err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = u.ID
-	}
-	return ids
+	return daltest.CreateUsers(t, p.users, n)
 }
 
 // publish creates a video of author and returns its id and event ids.
 func (p *pipeline) publish(t *testing.T, author int64) (int64, []string) {
 	t.Helper()
-	v := &dal.Video{AuthorID: author, Title: "t", PlayKey: "videos/x.mp4", CoverKey: "covers/x.jpg"}
+	v := &dal.Video{AuthorID: author, Title: "t", PlayKey: "videos/x.mp4", CoverKey: "covers/x.jpg", PublishedAt: time.Now().UnixMilli()}
 	ids, err := p.videos.Create(context.Background(), v)
 	if err != nil {
 		t.Fatal(err)
@@ -107,20 +94,12 @@ func (p *pipeline) cached(t *testing.T, id int64) dal.Video {
 // row reads a video straight from the database.
 func (p *pipeline) row(t *testing.T, id int64) dal.Video {
 	t.Helper()
-	var v dal.Video
-	if err := p.db.Take(&v, "id = ?", id).Error; err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return testutil.Row[dal.Video](t, p.db, id)
 }
 
 func (p *pipeline) user(t *testing.T, id int64) userdal.User {
 	t.Helper()
-	var u userdal.User
-	if err := p.db.Take(&u, "id = ?", id).Error; err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return testutil.Row[userdal.User](t, p.db, id)
 }
 
 // emit writes events to the interaction outbox, one transaction each, as
@@ -301,5 +280,17 @@ func TestConsumerGroupAndTopics(t *testing.T) {
 	}
 	if len(topics) != 2 || !topics[events.TopicFavorite] || !topics[events.TopicComment] {
 		t.Fatalf("topics %v, want favorite and comment", p.consumer.Topics())
+	}
+}
+
+// The consumer routes exactly the topics the events table says its group
+// counts, so actions wait for it on those and only those.
+func TestRoutesAreTheCountedTopics(t *testing.T) {
+	p := newPipeline(t)
+	got, want := p.consumer.Topics(), events.CountedTopics(p.consumer.Group())
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) || len(want) == 0 {
+		t.Fatalf("%s routes %v, the events table says it counts %v", p.consumer.Group(), got, want)
 	}
 }

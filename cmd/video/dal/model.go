@@ -4,6 +4,9 @@ package dal
 
 import "gorm.io/gorm"
 
+// OutboxTable holds the video service's events until they reach Kafka.
+const OutboxTable = "video_outbox"
+
 // Video is a published video. PublishedAt (ms since the epoch) is unique,
 // so feed paging by "strictly before next_time" never skips a video that
 // shares a millisecond with the last one of a page.

@@ -17,18 +17,18 @@ type Videos struct {
 	db     *gorm.DB
 	outbox *eventbus.Outbox
 	cache  *cache.Entities[Video]
-	now    func() time.Time
 }
 
 // NewVideos stores videos in gdb with events in outbox, caching rows in store.
 func NewVideos(gdb *gorm.DB, outbox *eventbus.Outbox, store *cache.Client) *Videos {
-	return &Videos{db: gdb, outbox: outbox, cache: cache.NewEntities[Video](store, "video", 10*time.Minute), now: time.Now}
+	return &Videos{db: gdb, outbox: outbox, cache: cache.NewEntities[Video](store, "video", 10*time.Minute)}
 }
 
-// Create inserts v with a unique publish time and its Published event in
-// one transaction; it sets v.ID and v.PublishedAt and returns the event ids.
+// Create inserts v and its Published event in one transaction, publishing
+// it at v.PublishedAt or, when another video has that millisecond, the
+// next free one; it sets v.ID and v.PublishedAt and returns the event ids.
 func (s *Videos) Create(ctx context.Context, v *Video) ([]string, error) {
-	at := s.now().UnixMilli()
+	at := v.PublishedAt
 	for attempt := 0; ; attempt++ {
 		v.ID, v.PublishedAt = 0, at
 		ids, err := s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {
@@ -48,22 +48,11 @@ func (s *Videos) Create(ctx context.Context, v *Video) ([]string, error) {
 
 // ByIDs returns the videos found among ids, keyed by id.
 func (s *Videos) ByIDs(ctx context.Context, ids []int64) (map[int64]Video, error) {
-	lookup := s.cache.Get(ctx, ids)
-	out := lookup.Found
-	if len(lookup.Missed) == 0 {
-		return out, nil
-	}
-	var rows []Video
-	if err := s.db.WithContext(ctx).Where("id IN ?", lookup.Missed).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	fresh := make(map[int64]Video, len(rows))
-	for _, v := range rows {
-		fresh[v.ID] = v
-		out[v.ID] = v
-	}
-	s.cache.Fill(ctx, lookup, fresh)
-	return out, nil
+	return s.cache.Load(ctx, ids, s.rowsByID)
+}
+
+func (s *Videos) rowsByID(ctx context.Context, ids []int64) (map[int64]Video, error) {
+	return db.ByIDs(ctx, s.db, ids, func(v Video) int64 { return v.ID })
 }
 
 // Stamp is a video id with its publish time.

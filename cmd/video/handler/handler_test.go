@@ -9,11 +9,12 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/cmd/video/handler"
+	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/cmd/video/service"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/pkg/errno"
-	"github.com/douyin-go/douyin/cmd/video/media"
+	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
 // The handler only converts: requests to use-case calls, results and
@@ -92,7 +93,7 @@ func newHandler(err error) *handler.Handler {
 		2: {ID: 2, AuthorID: 1, Title: "two", PlayKey: "videos/2.mp4", CoverKey: "covers/2.jpg", PublishedAt: 2000},
 	}}
 	return handler.New(service.New(service.Deps{Videos: w, Objects: w, Prober: w, Users: w, Favorites: w, Applied: w},
-		service.Options{MediaBaseURL: "http://m/media/"}))
+		service.Options{MediaBaseURL: "http://m/media/"}), testutil.QuietLog())
 }
 
 func wantResp(t *testing.T, got *base.BaseResp, want errno.ErrNo) {

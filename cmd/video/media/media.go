@@ -201,28 +201,36 @@ func (p *Prober) Cover(ctx context.Context, videoPath, jpegPath string) error {
 	return nil
 }
 
-// ContentTypeFor maps an ffprobe format_name to the MIME type to serve the
-// file with. The mov/mp4 family is served as video/mp4 (browsers play
-// H.264 .mov files under that type, not under video/quicktime), and
-// Matroska as video/webm since ffprobe names both "matroska,webm".
-func ContentTypeFor(formatName string) string {
+// Container is how a probed file is stored and served.
+type Container struct {
+	ContentType string // MIME type to serve it with
+	Extension   string // of its object key, with the dot
+}
+
+// servedAs maps each of containers to how it is served. The
+// mov/mp4 family is served as video/mp4 (browsers play H.264 .mov files
+// under that type, not under video/quicktime), and Matroska as video/webm
+// since ffprobe names both "matroska,webm".
+var servedAs = map[string]Container{
+	"mov":      {"video/mp4", ".mp4"},
+	"mp4":      {"video/mp4", ".mp4"},
+	"matroska": {"video/webm", ".webm"},
+	"webm":     {"video/webm", ".webm"},
+	"avi":      {"video/x-msvideo", ".avi"},
+	"flv":      {"video/x-flv", ".flv"},
+	"mpegts":   {"video/mp2t", ".ts"},
+	"ogg":      {"video/ogg", ".ogv"},
+}
+
+// ContainerOf is how a file ffprobe names formatName (a comma-separated
+// list, such as "mov,mp4,m4a,3gp,3g2,mj2") is served; MP4 when none is known.
+func ContainerOf(formatName string) Container {
 	for _, name := range strings.Split(formatName, ",") {
-		switch strings.TrimSpace(name) {
-		case "mov", "mp4":
-			return "video/mp4"
-		case "matroska", "webm":
-			return "video/webm"
-		case "avi":
-			return "video/x-msvideo"
-		case "flv":
-			return "video/x-flv"
-		case "mpegts":
-			return "video/mp2t"
-		case "ogg":
-			return "video/ogg"
+		if c, ok := servedAs[strings.TrimSpace(name)]; ok {
+			return c
 		}
 	}
-	return "video/mp4"
+	return servedAs["mp4"]
 }
 
 // inputURL turns a local path into a "file:" URL for ffmpeg, first making

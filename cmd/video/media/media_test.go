@@ -258,22 +258,35 @@ func TestCover(t *testing.T) {
 	}
 }
 
-func TestContentTypeFor(t *testing.T) {
-	tests := []struct{ format, want string }{
-		{"mov,mp4,m4a,3gp,3g2,mj2", "video/mp4"},
-		{"mp4", "video/mp4"},
-		{"matroska,webm", "video/webm"},
-		{"webm", "video/webm"},
-		{"avi", "video/x-msvideo"},
-		{"flv", "video/x-flv"},
-		{"mpegts", "video/mp2t"},
-		{"ogg", "video/ogg"},
-		{"", "video/mp4"},
-		{"something-new", "video/mp4"},
+func TestContainerOf(t *testing.T) {
+	tests := []struct{ format, wantType, wantExt string }{
+		{"mov,mp4,m4a,3gp,3g2,mj2", "video/mp4", ".mp4"},
+		{"mp4", "video/mp4", ".mp4"},
+		{"matroska,webm", "video/webm", ".webm"},
+		{"webm", "video/webm", ".webm"},
+		{"avi", "video/x-msvideo", ".avi"},
+		{"flv", "video/x-flv", ".flv"},
+		{"mpegts", "video/mp2t", ".ts"},
+		{"ogg", "video/ogg", ".ogv"},
+		{"", "video/mp4", ".mp4"},
+		{"something-new", "video/mp4", ".mp4"},
 	}
 	for _, tt := range tests {
-		if got := ContentTypeFor(tt.format); got != tt.want {
-			t.Errorf("ContentTypeFor(%q) = %q, want %q", tt.format, got, tt.want)
+		if got := ContainerOf(tt.format); got.ContentType != tt.wantType || got.Extension != tt.wantExt {
+			t.Errorf("ContainerOf(%q) = %+v, want %s %s", tt.format, got, tt.wantType, tt.wantExt)
+		}
+	}
+}
+
+// Every container uploads may use is served, and nothing else.
+func TestEveryAllowedContainerIsServed(t *testing.T) {
+	allowed := strings.Split(containers, ",")
+	if len(allowed) != len(servedAs) {
+		t.Fatalf("%d containers allowed, %d served", len(allowed), len(servedAs))
+	}
+	for _, name := range allowed {
+		if _, ok := servedAs[name]; !ok {
+			t.Errorf("container %q is allowed but not served", name)
 		}
 	}
 }

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/douyin-go/douyin/cmd/video/dal"
-	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/pkg/storage"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 // fakeVideos is an in-memory VideoStore with dal.Videos' semantics: unique
@@ -253,52 +253,11 @@ func (p *fakeProber) Cover(_ context.Context, videoPath, jpegPath string) error 
 	return os.WriteFile(jpegPath, coverBytes, 0o600)
 }
 
-// fakeUsers answers MGetUsers from a fixed set of users and records calls.
-type fakeUsers struct {
-	mu    sync.Mutex
-	users map[int64]*base.User
-	// follows holds viewer -> followee pairs, to fill is_follow.
-	follows map[[2]int64]bool
-	calls   []usersCall
-	err     error
-}
-
-type usersCall struct {
-	viewer int64
-	ids    []int64
-}
-
-func newFakeUsers(ids ...int64) *fakeUsers {
-	f := &fakeUsers{users: map[int64]*base.User{}, follows: map[[2]int64]bool{}}
-	for _, id := range ids {
-		f.users[id] = &base.User{Id: id, Name: fmt.Sprintf("user%d", id), WorkCount: id}
-	}
-	return f
-}
-
-func (f *fakeUsers) MGetUsers(_ context.Context, viewer int64, ids []int64) (map[int64]*base.User, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, usersCall{viewer, append([]int64(nil), ids...)})
-	if f.err != nil {
-		return nil, f.err
-	}
-	out := map[int64]*base.User{}
-	for _, id := range ids {
-		if u, ok := f.users[id]; ok {
-			c := *u
-			c.IsFollow = f.follows[[2]int64{viewer, id}]
-			out[id] = &c
-		}
-	}
-	return out, nil
-}
-
 // fakeFavorites answers MIsFavorite from a set of (user, video) likes.
 type fakeFavorites struct {
 	mu    sync.Mutex
 	likes map[[2]int64]bool
-	calls []usersCall
+	calls []fakes.UsersCall
 	err   error
 }
 
@@ -307,7 +266,7 @@ func newFakeFavorites() *fakeFavorites { return &fakeFavorites{likes: map[[2]int
 func (f *fakeFavorites) MIsFavorite(_ context.Context, user int64, videoIDs []int64) (map[int64]bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, usersCall{user, append([]int64(nil), videoIDs...)})
+	f.calls = append(f.calls, fakes.UsersCall{Viewer: user, IDs: append([]int64(nil), videoIDs...)})
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -318,26 +277,6 @@ func (f *fakeFavorites) MIsFavorite(_ context.Context, user int64, videoIDs []in
 		}
 	}
 	return out, nil
-}
-
-// fakeWaiter records every Wait call and answers applied.
-type fakeWaiter struct {
-	mu      sync.Mutex
-	calls   []waitCall
-	applied bool
-}
-
-type waitCall struct {
-	timeout time.Duration
-	ids     []string
-	groups  []string
-}
-
-func (w *fakeWaiter) Wait(_ context.Context, timeout time.Duration, ids []string, groups ...string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.calls = append(w.calls, waitCall{timeout, append([]string(nil), ids...), append([]string(nil), groups...)})
-	return w.applied
 }
 
 var errDown = errors.New("backend is down")

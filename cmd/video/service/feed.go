@@ -12,9 +12,9 @@ import (
 // gets empty pages rather than jumping back to the newest videos.
 func (s *Service) Feed(ctx context.Context, viewer, latestMs int64) ([]*base.Video, int64, error) {
 	if latestMs <= 0 {
-		latestMs = s.now().UnixMilli() + 1
+		latestMs = s.Clock().UnixMilli() + 1
 	}
-	stamps, err := s.videos.Before(ctx, latestMs, s.opts.FeedSize)
+	stamps, err := s.Videos.Before(ctx, latestMs, s.opts.FeedSize)
 	if err != nil {
 		return nil, 0, err
 	}

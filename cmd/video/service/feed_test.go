@@ -134,8 +134,8 @@ func TestFeedEmpty(t *testing.T) {
 	if videos == nil || len(videos) != 0 || next != t0 {
 		t.Fatalf("Feed on nothing = %v, %d; want [], %d", videos, next, t0)
 	}
-	if len(f.users.calls) != 0 || len(f.favs.calls) != 0 {
-		t.Fatalf("empty page made RPCs: users %v favorites %v", f.users.calls, f.favs.calls)
+	if len(f.users.Calls()) != 0 || len(f.favs.calls) != 0 {
+		t.Fatalf("empty page made RPCs: users %v favorites %v", f.users.Calls(), f.favs.calls)
 	}
 }
 
@@ -147,7 +147,7 @@ func TestFeedPacksVideos(t *testing.T) {
 	orphan := f.videos.add(ghost, t0+3) // author missing from the user service
 	f.favs.likes[[2]int64{viewer, mine.ID}] = true
 	f.favs.likes[[2]int64{other, theirs.ID}] = true // someone else's like
-	f.users.follows[[2]int64{viewer, author}] = true
+	f.users.Follow(viewer, author)
 
 	t.Run("with a viewer", func(t *testing.T) {
 		videos, _, err := f.svc.Feed(context.Background(), viewer, t0+10)
@@ -165,15 +165,16 @@ func TestFeedPacksVideos(t *testing.T) {
 		if !reflect.DeepEqual(videos, want) {
 			t.Fatalf("feed\n got %+v\nwant %+v", videos, want)
 		}
-		if len(f.favs.calls) != 1 || f.favs.calls[0].viewer != viewer {
+		if len(f.favs.calls) != 1 || f.favs.calls[0].Viewer != viewer {
 			t.Fatalf("MIsFavorite calls %+v, want one for viewer %d", f.favs.calls, viewer)
 		}
-		if f.users.calls[0].viewer != viewer {
-			t.Fatalf("authors read as viewer %d, want %d", f.users.calls[0].viewer, viewer)
+		if f.users.Calls()[0].Viewer != viewer {
+			t.Fatalf("authors read as viewer %d, want %d", f.users.Calls()[0].Viewer, viewer)
 		}
 	})
 	t.Run("anonymous", func(t *testing.T) {
-		f.favs.calls, f.users.calls = nil, nil
+		f.favs.calls = nil
+		f.users.ResetCalls()
 		videos, _, err := f.svc.Feed(context.Background(), 0, t0+10)
 		if err != nil {
 			t.Fatal(err)
@@ -204,21 +205,21 @@ func TestFeedBatchesRPCs(t *testing.T) {
 		if want := min(n, 30); len(videos) != want {
 			t.Fatalf("n=%d: %d videos, want %d", n, len(videos), want)
 		}
-		if f.videos.beforeCalls != 1 || f.videos.byIDsCalls != 1 || len(f.users.calls) != 1 || len(f.favs.calls) != 1 {
+		if f.videos.beforeCalls != 1 || f.videos.byIDsCalls != 1 || len(f.users.Calls()) != 1 || len(f.favs.calls) != 1 {
 			t.Fatalf("n=%d: Before %d, ByIDs %d, MGetUsers %d, MIsFavorite %d calls; want 1 each",
-				n, f.videos.beforeCalls, f.videos.byIDsCalls, len(f.users.calls), len(f.favs.calls))
+				n, f.videos.beforeCalls, f.videos.byIDsCalls, len(f.users.Calls()), len(f.favs.calls))
 		}
 		authors := map[int64]bool{}
-		for _, id := range f.users.calls[0].ids {
+		for _, id := range f.users.Calls()[0].IDs {
 			authors[id] = true
 		}
 		for _, v := range videos {
 			if !authors[v.Author.Id] || v.Author.Name == "" {
-				t.Fatalf("n=%d: author %d not in the batch %v", n, v.Author.Id, f.users.calls[0].ids)
+				t.Fatalf("n=%d: author %d not in the batch %v", n, v.Author.Id, f.users.Calls()[0].IDs)
 			}
 		}
-		if !reflect.DeepEqual(f.favs.calls[0].ids, ids(videos)) {
-			t.Fatalf("n=%d: MIsFavorite ids %v, want the page %v", n, f.favs.calls[0].ids, ids(videos))
+		if !reflect.DeepEqual(f.favs.calls[0].IDs, ids(videos)) {
+			t.Fatalf("n=%d: MIsFavorite ids %v, want the page %v", n, f.favs.calls[0].IDs, ids(videos))
 		}
 	}
 }
@@ -230,7 +231,7 @@ func TestFeedErrors(t *testing.T) {
 	}{
 		{"listing fails", func(f *fixture) { f.videos.beforeErr = errDown }},
 		{"rows fail", func(f *fixture) { f.videos.byIDsErr = errDown }},
-		{"authors fail", func(f *fixture) { f.users.err = errDown }},
+		{"authors fail", func(f *fixture) { f.users.Err = errDown }},
 		{"likes fail", func(f *fixture) { f.favs.err = errDown }},
 	}
 	for _, tt := range tests {

@@ -17,13 +17,14 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/douyin-go/douyin/cmd/video/dal"
+	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/cmd/video/service"
-	"github.com/douyin-go/douyin/pkg/inprocess"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/eventbus"
-	"github.com/douyin-go/douyin/cmd/video/media"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 	"github.com/douyin-go/douyin/pkg/storage"
 	"github.com/douyin-go/douyin/pkg/testutil"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 // Publish on the real parts: ffprobe/ffmpeg, minio-go against the embedded
@@ -87,7 +88,7 @@ type realEnv struct {
 	store   storage.Objects
 	objects *minio.Client
 	db      *dal.Videos
-	waiter  *fakeWaiter
+	waiter  *fakes.Waiter
 	count   func() int64
 	tempDir string
 }
@@ -138,7 +139,7 @@ func newRealEnv(t *testing.T, wrapStore func(storage.Objects) storage.Objects, w
 	if err := outbox.Migrate(gdb); err != nil {
 		t.Fatal(err)
 	}
-	e := &realEnv{store: store, objects: client, db: dal.NewVideos(gdb, outbox, testutil.Cache(t)), waiter: &fakeWaiter{applied: true}, tempDir: t.TempDir()}
+	e := &realEnv{store: store, objects: client, db: dal.NewVideos(gdb, outbox, testutil.Cache(t)), waiter: &fakes.Waiter{}, tempDir: t.TempDir()}
 	e.count = func() int64 {
 		var n int64
 		if err := gdb.Model(&dal.Video{}).Count(&n).Error; err != nil {
@@ -155,8 +156,8 @@ func newRealEnv(t *testing.T, wrapStore func(storage.Objects) storage.Objects, w
 		videos = wrapVideos(e.db)
 	}
 	e.svc = service.New(service.Deps{Videos: videos, Objects: objects, Prober: prober,
-		Users: newFakeUsers(author), Favorites: newFakeFavorites(), Applied: e.waiter},
-		service.Options{MediaBaseURL: mediaBase, TempDir: e.tempDir, CounterGroups: counterGroups, CounterWait: counterWait})
+		Users: fakes.NewUsers(author), Favorites: newFakeFavorites(), Applied: e.waiter},
+		service.Options{MediaBaseURL: mediaBase, TempDir: e.tempDir, CounterWait: counterWait})
 	return e
 }
 
@@ -221,8 +222,8 @@ func TestPublishRealVideo(t *testing.T) {
 	if b, ct := e.read(t, row.CoverKey); !bytes.HasPrefix(b, []byte{0xff, 0xd8, 0xff}) || ct != "image/jpeg" {
 		t.Fatalf("stored cover: % x… as %s, want a JPEG", b[:min(len(b), 4)], ct)
 	}
-	if len(e.waiter.calls) != 1 || len(e.waiter.calls[0].ids) != 1 {
-		t.Fatalf("waits %+v, want one for the Published event", e.waiter.calls)
+	if len(e.waiter.Calls()) != 1 || len(e.waiter.Calls()[0].IDs) != 1 {
+		t.Fatalf("waits %+v, want one for the Published event", e.waiter.Calls())
 	}
 	if entries, _ := os.ReadDir(e.tempDir); len(entries) != 0 {
 		t.Fatalf("temporary files left: %v", entries)

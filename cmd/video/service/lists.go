@@ -10,10 +10,10 @@ import (
 
 // PublishList returns user's videos as viewer sees them, newest first.
 func (s *Service) PublishList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
-	if err := remote.RequireUser(ctx, s.users, viewer, user); err != nil {
+	if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
 		return nil, err
 	}
-	ids, err := s.videos.ByAuthor(ctx, user)
+	ids, err := s.Videos.ByAuthor(ctx, user)
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *Service) MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]
 
 // VideoAuthors maps each known video id to its author id.
 func (s *Service) VideoAuthors(ctx context.Context, ids []int64) (map[int64]int64, error) {
-	rows, err := s.videos.ByIDs(ctx, idlist.UniquePositive(ids))
+	rows, err := s.Videos.ByIDs(ctx, idlist.UniquePositive(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func TestPublishListErrors(t *testing.T) {
 	}
 	t.Run("user service down", func(t *testing.T) {
 		f := newFixture(t, 0, author)
-		f.users.err = errDown
+		f.users.Err = errDown
 		_, err := f.svc.PublishList(context.Background(), 0, author)
 		wantInternal(t, err, errDown)
 	})
@@ -87,7 +87,7 @@ func TestPublishListBatchesRPCs(t *testing.T) {
 		if f.videos.byIDsCalls != 1 || len(f.favs.calls) != 1 {
 			t.Fatalf("n=%d: ByIDs %d, MIsFavorite %d calls; want 1 each", n, f.videos.byIDsCalls, len(f.favs.calls))
 		}
-		calls = append(calls, len(f.users.calls))
+		calls = append(calls, len(f.users.Calls()))
 	}
 	if calls[0] != calls[1] || calls[0] > 2 {
 		t.Fatalf("MGetUsers calls for 1 and 25 videos: %v; want the same small number", calls)

@@ -16,7 +16,7 @@ func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*b
 	if len(ids) == 0 {
 		return []*base.Video{}, nil
 	}
-	rows, err := s.videos.ByIDs(ctx, ids)
+	rows, err := s.Videos.ByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -24,13 +24,13 @@ func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*b
 	for _, v := range rows {
 		authorIDs = append(authorIDs, v.AuthorID)
 	}
-	authors, err := s.users.MGetUsers(ctx, viewer, idlist.UniquePositive(authorIDs))
+	authors, err := s.Users.MGetUsers(ctx, viewer, idlist.UniquePositive(authorIDs))
 	if err != nil {
 		return nil, err
 	}
 	liked := map[int64]bool{}
 	if viewer != 0 {
-		if liked, err = s.favorites.MIsFavorite(ctx, viewer, ids); err != nil {
+		if liked, err = s.Favorites.MIsFavorite(ctx, viewer, ids); err != nil {
 			return nil, err
 		}
 	}

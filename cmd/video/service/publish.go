@@ -8,11 +8,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"github.com/douyin-go/douyin/cmd/video/dal"
-	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/cmd/video/media"
+	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/mediakey"
 )
 
 const maxTitleLen = 100
@@ -26,7 +26,7 @@ func (s *Service) Publish(ctx context.Context, author int64, title, uploadKey st
 	if uploadKey == "" {
 		return 0, errno.ParamErr.WithMessage("data (the video file) is required")
 	}
-	defer s.objects.Delete(context.WithoutCancel(ctx), uploadKey)
+	defer s.Objects.Delete(context.WithoutCancel(ctx), uploadKey)
 	title = strings.TrimSpace(title)
 	if err := validateTitle(title); err != nil {
 		return 0, err
@@ -38,17 +38,17 @@ func (s *Service) Publish(ctx context.Context, author int64, title, uploadKey st
 	}
 	defer os.RemoveAll(dir)
 	videoPath, coverPath := filepath.Join(dir, "video"), filepath.Join(dir, "cover.jpg")
-	if err := s.objects.Download(ctx, uploadKey, videoPath); err != nil {
+	if err := s.Objects.Download(ctx, uploadKey, videoPath); err != nil {
 		return 0, err
 	}
-	info, err := s.prober.Probe(ctx, videoPath)
+	info, err := s.Prober.Probe(ctx, videoPath)
 	if errors.Is(err, media.ErrNotVideo) {
 		return 0, errno.VideoInvalid
 	}
 	if err != nil {
 		return 0, err
 	}
-	if err := s.prober.Cover(ctx, videoPath, coverPath); err != nil {
+	if err := s.Prober.Cover(ctx, videoPath, coverPath); err != nil {
 		return 0, errno.VideoInvalid.WithMessage("the uploaded video has no frame to use as a cover")
 	}
 	return s.store(ctx, author, title, videoPath, coverPath, info)
@@ -67,43 +67,25 @@ func validateTitle(title string) error {
 // store uploads the video and its cover, then writes the row; if anything
 // fails, the objects already stored are removed again.
 func (s *Service) store(ctx context.Context, author int64, title, videoPath, coverPath string, info media.Info) (int64, error) {
-	name := uuid.NewString()
-	contentType := media.ContentTypeFor(info.FormatName)
-	v := &dal.Video{
-		AuthorID: author,
-		Title:    title,
-		PlayKey:  "videos/" + name + extensionFor(contentType),
-		CoverKey: "covers/" + name + ".jpg",
-	}
+	container := media.ContainerOf(info.FormatName)
+	v := &dal.Video{AuthorID: author, Title: title, PublishedAt: s.Clock().UnixMilli()}
+	v.PlayKey, v.CoverKey = mediakey.NewPublished(container.Extension)
 	var stored []string
-	cleanup := func() { _ = s.objects.Delete(context.WithoutCancel(ctx), stored...) }
-	if err := s.objects.PutFile(ctx, v.PlayKey, videoPath, contentType); err != nil {
+	cleanup := func() { _ = s.Objects.Delete(context.WithoutCancel(ctx), stored...) }
+	if err := s.Objects.PutFile(ctx, v.PlayKey, videoPath, container.ContentType); err != nil {
 		return 0, err
 	}
 	stored = append(stored, v.PlayKey)
-	if err := s.objects.PutFile(ctx, v.CoverKey, coverPath, "image/jpeg"); err != nil {
+	if err := s.Objects.PutFile(ctx, v.CoverKey, coverPath, "image/jpeg"); err != nil {
 		cleanup()
 		return 0, err
 	}
 	stored = append(stored, v.CoverKey)
-	eventIDs, err := s.videos.Create(ctx, v)
+	eventIDs, err := s.Videos.Create(ctx, v)
 	if err != nil {
 		cleanup()
 		return 0, err
 	}
-	s.applied.Wait(ctx, s.opts.CounterWait, eventIDs, s.opts.CounterGroups...)
+	s.Applied.Wait(ctx, s.opts.CounterWait, eventIDs, events.CountedBy(events.TopicPublish)...)
 	return v.ID, nil
-}
-
-func extensionFor(contentType string) string {
-	switch contentType {
-	case "video/webm":
-		return ".webm"
-	case "video/quicktime":
-		return ".mov"
-	case "video/x-matroska":
-		return ".mkv"
-	default:
-		return ".mp4"
-	}
 }

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/cmd/video/media"
+	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 const (
@@ -38,8 +39,8 @@ func (f *fixture) wantNothingLeft(t *testing.T) {
 	if left := f.tempLeft(t); len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
 	}
-	if len(f.waiter.calls) != 0 {
-		t.Errorf("waited for events of a failed publish: %+v", f.waiter.calls)
+	if len(f.waiter.Calls()) != 0 {
+		t.Errorf("waited for events of a failed publish: %+v", f.waiter.Calls())
 	}
 }
 
@@ -214,7 +215,7 @@ func TestPublishSuccess(t *testing.T) {
 			for _, applied := range []bool{true, false} {
 				f := newFixture(t, 0, author)
 				f.prober.info.FormatName = tt.format
-				f.waiter.applied = applied // a counter timeout does not fail the publish
+				f.waiter.NotApplied = !applied // a counter timeout does not fail the publish
 				f.stage(videoBytes)
 				id, err := f.svc.Publish(context.Background(), author, " My first video ", uploadKey)
 				if err != nil {
@@ -249,9 +250,9 @@ func TestPublishSuccess(t *testing.T) {
 					len(f.objects.downloads) != 1 || f.objects.downloads[0] != f.prober.probed[0] {
 					t.Fatalf("downloaded %v, probed %v, covered %v: want one and the same file", f.objects.downloads, f.prober.probed, f.prober.coverPaths)
 				}
-				wantWait := []waitCall{{counterWait, []string{"published-1"}, counterGroups}}
-				if !reflect.DeepEqual(f.waiter.calls, wantWait) {
-					t.Fatalf("waits %+v, want %+v", f.waiter.calls, wantWait)
+				wantWait := []fakes.WaitCall{{Timeout: counterWait, IDs: []string{"published-1"}, Groups: counterGroups}}
+				if !reflect.DeepEqual(f.waiter.Calls(), wantWait) {
+					t.Fatalf("waits %+v, want %+v", f.waiter.Calls(), wantWait)
 				}
 				if left := f.tempLeft(t); len(left) != 0 {
 					t.Fatalf("temporary files left behind: %v", left)

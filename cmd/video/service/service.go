@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/douyin-go/douyin/cmd/video/dal"
-	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/cmd/video/media"
+	"github.com/douyin-go/douyin/kitex_gen/base"
 )
 
 // VideoStore stores video rows.
@@ -48,31 +48,6 @@ type EventWaiter interface {
 	Wait(ctx context.Context, timeout time.Duration, eventIDs []string, groups ...string) bool
 }
 
-// Options are the service's settings.
-type Options struct {
-	// MediaBaseURL prefixes object keys to make play and cover URLs.
-	MediaBaseURL string
-	// FeedSize is the most videos one feed page returns.
-	FeedSize int
-	// TempDir holds uploads while they are probed ("" = os.TempDir()).
-	TempDir string
-	// CounterGroups and CounterWait: see the user service.
-	CounterGroups []string
-	CounterWait   time.Duration
-}
-
-// Service implements the video use cases.
-type Service struct {
-	videos    VideoStore
-	objects   ObjectStore
-	prober    Prober
-	users     Users
-	favorites Favorites
-	applied   EventWaiter
-	opts      Options
-	now       func() time.Time
-}
-
 // Deps are what the service is built from.
 type Deps struct {
 	Videos    VideoStore
@@ -81,6 +56,27 @@ type Deps struct {
 	Users     Users
 	Favorites Favorites
 	Applied   EventWaiter
+	// Clock stamps publications and ages uploads (nil: time.Now).
+	Clock func() time.Time
+}
+
+// Options are the service's settings.
+type Options struct {
+	// MediaBaseURL prefixes object keys to make play and cover URLs.
+	MediaBaseURL string
+	// FeedSize is the most videos one feed page returns.
+	FeedSize int
+	// TempDir holds uploads while they are probed ("" = os.TempDir()).
+	TempDir string
+	// CounterWait bounds how long a publication waits for the consumer
+	// groups that count it.
+	CounterWait time.Duration
+}
+
+// Service implements the video use cases.
+type Service struct {
+	Deps
+	opts Options
 }
 
 // New builds the service.
@@ -88,6 +84,8 @@ func New(d Deps, opts Options) *Service {
 	if opts.FeedSize <= 0 {
 		opts.FeedSize = 30
 	}
-	return &Service{videos: d.Videos, objects: d.Objects, prober: d.Prober, users: d.Users,
-		favorites: d.Favorites, applied: d.Applied, opts: opts, now: time.Now}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	return &Service{Deps: d, opts: opts}
 }

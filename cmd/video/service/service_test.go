@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/cmd/video/service"
 	"github.com/douyin-go/douyin/pkg/errno"
-	"github.com/douyin-go/douyin/cmd/video/media"
+	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
 const (
@@ -16,16 +18,17 @@ const (
 	counterWait = 1234 * time.Millisecond
 )
 
-var counterGroups = []string{"group-a", "group-b"}
+// counterGroups are the groups a publication waits for: those counting it.
+var counterGroups = events.CountedBy(events.TopicPublish)
 
 type fixture struct {
 	svc     *service.Service
 	videos  *fakeVideos
 	objects *fakeObjects
 	prober  *fakeProber
-	users   *fakeUsers
+	users   *fakes.Users
 	favs    *fakeFavorites
-	waiter  *fakeWaiter
+	waiter  *fakes.Waiter
 	tempDir string
 }
 
@@ -36,20 +39,19 @@ func newFixture(t *testing.T, feedSize int, users ...int64) *fixture {
 		videos:  newFakeVideos(),
 		objects: newFakeObjects(),
 		prober:  &fakeProber{info: media.Info{Duration: 2 * time.Second, Width: 320, Height: 240, VideoCodec: "h264", FormatName: "mov,mp4,m4a,3gp,3g2,mj2"}},
-		users:   newFakeUsers(users...),
+		users:   fakes.NewUsers(users...),
 		favs:    newFakeFavorites(),
-		waiter:  &fakeWaiter{applied: true},
+		waiter:  &fakes.Waiter{},
 		tempDir: t.TempDir(),
 	}
 	f.svc = service.New(service.Deps{
 		Videos: f.videos, Objects: f.objects, Prober: f.prober,
 		Users: f.users, Favorites: f.favs, Applied: f.waiter,
 	}, service.Options{
-		MediaBaseURL:  mediaBase,
-		FeedSize:      feedSize,
-		TempDir:       f.tempDir,
-		CounterGroups: counterGroups,
-		CounterWait:   counterWait,
+		MediaBaseURL: mediaBase,
+		FeedSize:     feedSize,
+		TempDir:      f.tempDir,
+		CounterWait:  counterWait,
 	})
 	return f
 }

@@ -30,25 +30,3 @@ func TestSweepUploadsRemovesOnlyStagedUploadsOlderThanAnHour(t *testing.T) {
 		t.Fatalf("cutoff %s, want about %s", f.objects.sweepCutoffs[0], want)
 	}
 }
-
-func TestSweepUploadsEveryRunsUntilCancelled(t *testing.T) {
-	f := newFixture(t, 30)
-	f.objects.objects["uploads/orphan"] = object{data: []byte("x")}
-	ctx, cancel := context.WithCancel(context.Background())
-	reports := make(chan int, 10)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f.svc.SweepUploadsEvery(ctx, time.Millisecond, func(removed int, err error) { reports <- removed })
-	}()
-	select {
-	case n := <-reports:
-		if n != 1 {
-			t.Fatalf("reported %d removed, want 1", n)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no sweep within 5s")
-	}
-	cancel()
-	<-done
-}

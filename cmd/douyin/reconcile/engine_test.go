@@ -1,4 +1,4 @@
-package reconcile_test
+package reconcile
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/douyin-go/douyin/pkg/reconcile"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
@@ -27,7 +26,7 @@ type comment struct {
 	PostID int64 `gorm:"not null"`
 }
 
-var counters = []reconcile.Counter{
+var counters = []Counter{
 	{Table: "posts", Column: "likes", Source: "SELECT post_id AS id, COUNT(*) AS n FROM likes GROUP BY post_id"},
 	{Table: "posts", Column: "comments", Source: "SELECT post_id AS id, COUNT(*) AS n FROM comments GROUP BY post_id"},
 }
@@ -55,11 +54,11 @@ func setup(t *testing.T) *gorm.DB {
 func TestRunFixesDriftAndReportsIt(t *testing.T) {
 	db := setup(t)
 	ctx := context.Background()
-	drifts, err := reconcile.Run(ctx, db, counters...)
+	drifts, err := fixAll(ctx, db, counters...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[reconcile.Drift]bool{
+	want := map[Drift]bool{
 		{Table: "posts", Column: "likes", ID: 2, Was: 7, Now: 1}:     true,
 		{Table: "posts", Column: "comments", ID: 1, Was: 0, Now: 1}:  true,
 		{Table: "posts", Column: "comments", ID: 3, Was: -1, Now: 0}: true,
@@ -82,7 +81,7 @@ func TestRunFixesDriftAndReportsIt(t *testing.T) {
 			t.Fatalf("post %d = %+v, want %+v", p.ID, p, wantPosts[i])
 		}
 	}
-	again, err := reconcile.Run(ctx, db, counters...)
+	again, err := fixAll(ctx, db, counters...)
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second run: %v, %v; want nothing", again, err)
 	}
@@ -90,8 +89,8 @@ func TestRunFixesDriftAndReportsIt(t *testing.T) {
 
 func TestRunReportsWhichCounterFailed(t *testing.T) {
 	db := setup(t)
-	bad := reconcile.Counter{Table: "posts", Column: "shares", Source: "SELECT post_id AS id, COUNT(*) AS n FROM shares GROUP BY post_id"}
-	drifts, err := reconcile.Run(context.Background(), db, counters[0], bad, counters[1])
+	bad := Counter{Table: "posts", Column: "shares", Source: "SELECT post_id AS id, COUNT(*) AS n FROM shares GROUP BY post_id"}
+	drifts, err := fixAll(context.Background(), db, counters[0], bad, counters[1])
 	if err == nil || !strings.Contains(err.Error(), "posts.shares") {
 		t.Fatalf("err = %v, want one naming posts.shares", err)
 	}
@@ -102,14 +101,14 @@ func TestRunReportsWhichCounterFailed(t *testing.T) {
 }
 
 func TestDriftString(t *testing.T) {
-	d := reconcile.Drift{Table: "users", Column: "follower_count", ID: 42, Was: 3, Now: 5}
+	d := Drift{Table: "users", Column: "follower_count", ID: 42, Was: 3, Now: 5}
 	if got, want := d.String(), "users.follower_count id=42: 3 -> 5"; got != want {
 		t.Fatalf("%q, want %q", got, want)
 	}
 }
 
 func TestRunWithNoCounters(t *testing.T) {
-	drifts, err := reconcile.Run(context.Background(), testutil.DB(t))
+	drifts, err := fixAll(context.Background(), testutil.DB(t))
 	if err != nil || len(drifts) != 0 {
 		t.Fatalf("%v, %v", drifts, err)
 	}

@@ -1,4 +1,8 @@
-package allinone
+// Package reconcile is `douyin reconcile`: it recomputes every counter
+// from the rows it counts and fixes the ones that drifted. It reads across
+// service boundaries on purpose: it is an operator's repair tool for a
+// deployment whose services share one database.
+package reconcile
 
 import (
 	"context"
@@ -13,14 +17,11 @@ import (
 	"github.com/douyin-go/douyin/pkg/cache"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/db"
-	"github.com/douyin-go/douyin/pkg/reconcile"
 )
 
-// Reconcile recomputes every counter from its source rows, fixes drift,
-// drops the cached copies of what it fixed and reports to out. It reads
-// across service boundaries on purpose: it is an operator's repair tool
-// for a deployment whose services share one database.
-func Reconcile(ctx context.Context, cfg config.Config, out io.Writer) error {
+// Run recomputes every counter from its source rows, fixes drift, drops
+// the cached copies of what it fixed and reports to out.
+func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 	gdb, err := db.Open(cfg.MySQLDSN, cfg.DataDir)
 	if err != nil {
 		return err
@@ -43,21 +44,15 @@ func Reconcile(ctx context.Context, cfg config.Config, out io.Writer) error {
 }
 
 // ReconcileDB fixes every counter in gdb and returns what it changed.
-func ReconcileDB(ctx context.Context, gdb *gorm.DB) ([]reconcile.Drift, error) {
-	for _, migrate := range []func(*gorm.DB) error{userdal.Migrate, videodal.Migrate, interactiondal.Migrate} {
-		if err := migrate(gdb); err != nil {
-			return nil, err
-		}
+func ReconcileDB(ctx context.Context, gdb *gorm.DB) ([]Drift, error) {
+	if err := db.Migrate(gdb, userdal.Migrate, videodal.Migrate, interactiondal.Migrate); err != nil {
+		return nil, err
 	}
-	var counters []reconcile.Counter
-	counters = append(counters, userdal.FollowCounters()...)
-	counters = append(counters, videodal.WorkCounters()...)
-	counters = append(counters, interactiondal.Counters()...)
-	return reconcile.Run(ctx, gdb, counters...)
+	return fixAll(ctx, gdb, allCounters()...)
 }
 
 // forget drops cached users and videos whose counters were fixed.
-func forget(ctx context.Context, gdb *gorm.DB, store *cache.Client, drifts []reconcile.Drift) {
+func forget(ctx context.Context, gdb *gorm.DB, store *cache.Client, drifts []Drift) {
 	users := userdal.NewUsers(gdb, store)
 	videos := videodal.NewVideos(gdb, nil, store)
 	for _, d := range drifts {

@@ -1,7 +1,8 @@
-// Package reconcile recomputes stored counters from the rows they count and
-// fixes any that drifted. It is a repair tool: run it while writes are
-// quiet, because an event still in flight would be counted twice.
 package reconcile
+
+// The engine recomputes stored counters from the rows they count and fixes
+// any that drifted. It is a repair tool: run it while writes are quiet,
+// because an event still in flight would be counted twice.
 
 import (
 	"context"
@@ -31,8 +32,8 @@ func (d Drift) String() string {
 	return fmt.Sprintf("%s.%s id=%d: %d -> %d", d.Table, d.Column, d.ID, d.Was, d.Now)
 }
 
-// Run fixes every counter and returns what it changed.
-func Run(ctx context.Context, db *gorm.DB, counters ...Counter) ([]Drift, error) {
+// fixAll fixes every counter and returns what it changed.
+func fixAll(ctx context.Context, db *gorm.DB, counters ...Counter) ([]Drift, error) {
 	var all []Drift
 	for _, c := range counters {
 		drifts, err := fix(ctx, db, c)

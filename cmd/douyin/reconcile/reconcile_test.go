@@ -1,4 +1,4 @@
-package allinone
+package reconcile
 
 import (
 	"context"
