@@ -219,7 +219,9 @@ func TestFollowEventsOnlyWhenTheEdgeChanges(t *testing.T) {
 	ctx := context.Background()
 	ids := e.createUsers(t, "a", "b")
 	a, b := ids[0], ids[1]
-	follow := func(ctx context.Context, a, b int64) ([]string, error) { return e.rels.Follow(ctx, a, b, time.Now().UTC()) }
+	follow := func(ctx context.Context, a, b int64) ([]string, error) {
+		return e.rels.Follow(ctx, a, b, time.Now().UTC())
+	}
 	steps := []struct {
 		name        string
 		change      func(context.Context, int64, int64) ([]string, error)
