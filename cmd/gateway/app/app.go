@@ -86,7 +86,7 @@ func New(d Deps) *Gateway {
 		c.JSON(http.StatusOK, map[string]any{"status_code": errno.ServiceErr.Code, "status_msg": errno.ServiceErr.Msg})
 	})))
 	h.Use(hertztracing.ServerMiddleware(traceCfg), d.Metrics.Hertz(), limitFormBodies(maxFormBytes))
-	routes(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth)
+	register(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth)
 	return &Gateway{hertz: h, addr: cfg.HTTPAddr}
 }
 

@@ -8,39 +8,67 @@ import (
 	"github.com/douyin-go/douyin/cmd/gateway/handler"
 )
 
-// router registers routes under /douyin. Every route accepts any method:
-// some clients send GET with a form body, and parameters are read from the
-// query string and the body alike.
-type router struct {
-	hd     *handler.Handler
-	open   func(path string, fn app.HandlerFunc)
-	authed func(path string, fn app.HandlerFunc)
-	// optional routes accept a token but do not require one.
-	optional func(path string, fn app.HandlerFunc)
+// tokenRule is what a route asks of the token parameter.
+type tokenRule int
+
+const (
+	// noToken: register and login, which issue tokens.
+	noToken tokenRule = iota
+	// tokenRequired: a valid token, whose user is the actor.
+	tokenRequired
+	// tokenOptional: anonymous, or a valid token (an invalid one is refused).
+	tokenOptional
+	// tokenInHandler: the handler checks the token itself (publish reads
+	// it from a streamed multipart body, which the middleware would read
+	// whole).
+	tokenInHandler
+)
+
+// route is one API route. Every route accepts any method: some clients
+// send GET with a form body, and parameters are read from the query string
+// and the body alike.
+type route struct {
+	path   string
+	token  tokenRule
+	handle app.HandlerFunc
 }
 
-func routes(h *server.Hertz, hd *handler.Handler, a *auth.Auth) {
-	h.GET("/static/:name", hd.Static)
+// apiRoutes is the API, in the contract's order.
+func apiRoutes(hd *handler.Handler) []route {
+	return []route{
+		{"/douyin/feed/", tokenOptional, hd.Feed},
+		{"/douyin/user/register/", noToken, hd.Register},
+		{"/douyin/user/login/", noToken, hd.Login},
+		{"/douyin/user/", tokenRequired, hd.UserInfo},
+		{"/douyin/publish/action/", tokenInHandler, hd.PublishAction},
+		{"/douyin/publish/list/", tokenRequired, hd.PublishList},
+		{"/douyin/favorite/action/", tokenRequired, hd.FavoriteAction},
+		{"/douyin/favorite/list/", tokenRequired, hd.FavoriteList},
+		{"/douyin/comment/action/", tokenRequired, hd.CommentAction},
+		{"/douyin/comment/list/", tokenRequired, hd.CommentList},
+		{"/douyin/relation/action/", tokenRequired, hd.RelationAction},
+		{"/douyin/relation/follow/list/", tokenRequired, hd.FollowList},
+		{"/douyin/relation/follower/list/", tokenRequired, hd.FollowerList},
+		{"/douyin/relation/friend/list/", tokenRequired, hd.FriendList},
+		{"/douyin/message/action/", tokenRequired, hd.MessageAction},
+		{"/douyin/message/chat/", tokenRequired, hd.MessageChat},
+	}
+}
+
+// register serves the API routes and the files behind the URLs the API
+// hands out: media (play_url, cover_url) and the default profile images.
+func register(h *server.Hertz, hd *handler.Handler, a *auth.Auth) {
+	for _, r := range apiRoutes(hd) {
+		switch r.token {
+		case tokenRequired:
+			h.Any(r.path, a.Required(), r.handle)
+		case tokenOptional:
+			h.Any(r.path, a.Optional(), r.handle)
+		default:
+			h.Any(r.path, r.handle)
+		}
+	}
 	h.GET("/media/*key", hd.Media)
 	h.HEAD("/media/*key", hd.Media)
-	api := h.Group("/douyin")
-	r := router{
-		hd:       hd,
-		open:     func(path string, fn app.HandlerFunc) { api.Any(path, fn) },
-		authed:   func(path string, fn app.HandlerFunc) { api.Any(path, a.Required(), fn) },
-		optional: func(path string, fn app.HandlerFunc) { api.Any(path, a.Optional(), fn) },
-	}
-	r.userRoutes()
-	r.videoRoutes()
-	r.interactionRoutes()
-	r.messageRoutes()
-}
-
-func (r router) userRoutes() {
-	r.open("/user/register/", r.hd.Register)
-	r.open("/user/login/", r.hd.Login)
-	r.authed("/user/", r.hd.UserInfo)
-	r.authed("/relation/action/", r.hd.RelationAction)
-	r.authed("/relation/follow/list/", r.hd.FollowList)
-	r.authed("/relation/follower/list/", r.hd.FollowerList)
+	h.GET("/static/:name", hd.Static)
 }

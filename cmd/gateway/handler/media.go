@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudwego/hertz/pkg/app"
 
+	"github.com/douyin-go/douyin/pkg/mediakey"
 	"github.com/douyin-go/douyin/pkg/storage"
 )
 
@@ -16,9 +17,9 @@ import (
 // Range support (206 Partial Content) so players can seek.
 func (h *Handler) Media(ctx context.Context, c *app.RequestContext) {
 	key := strings.TrimPrefix(c.Param("key"), "/")
-	// Only published media, named as the video service names them: no
-	// way to reach staged uploads or anything else in the bucket.
-	if !strings.HasPrefix(key, "videos/") && !strings.HasPrefix(key, "covers/") || strings.Contains(key, "..") || strings.Count(key, "/") != 1 {
+	// Only published media: no way to reach staged uploads or anything
+	// else in the bucket.
+	if !mediakey.IsPublished(key) {
 		c.String(http.StatusNotFound, "not found")
 		return
 	}

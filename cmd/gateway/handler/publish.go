@@ -12,12 +12,12 @@ import (
 
 	"github.com/cloudwego/hertz/pkg/app"
 	"github.com/cloudwego/kitex/client/callopt"
-	"github.com/google/uuid"
 
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/mediakey"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
@@ -70,7 +70,7 @@ func (h *Handler) PublishAction(ctx context.Context, c *app.RequestContext) {
 		fail(c, errno.ParamErr.WithMessage("data (the video file) is required"))
 		return
 	}
-	key := "uploads/" + uuid.NewString()
+	key := mediakey.NewUpload()
 	if err := h.store.PutFile(ctx, key, up.file, "application/octet-stream"); err != nil {
 		fail(c, err)
 		return
