@@ -1,12 +1,49 @@
 # douyin — the Douyin client's backend, built the CloudWeGo way.
+# `make help` lists the targets.
 GO       ?= go
 MODULE   := github.com/douyin-go/douyin
 SERVICES := user video interaction message
 BINARIES := douyin gateway $(SERVICES) devservers
+LINT     := $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 
-.PHONY: all gen gen-check build run test test-race lint bench ffmpeg clean
+.DEFAULT_GOAL := help
+.PHONY: help all gen gen-check build run test test-unit test-race lint bench ffmpeg clean
 
+## help: list the targets
+help:
+	@awk -F': ' '/^## /{sub(/^## /,""); split($$0,a,": "); printf "  %-12s %s\n", a[1], substr($$0, length(a[1])+3)}' $(MAKEFILE_LIST)
+
+## all: lint and build
 all: lint build
+
+## run: the whole system in one process (embedded default), API on DOUYIN_HTTP_ADDR (:8080)
+run: ffmpeg
+	$(GO) run ./cmd/douyin
+
+## test: every test; uses real MariaDB/Redis when DOUYIN_TEST_MYSQL_DSN / DOUYIN_TEST_REDIS_ADDR are set
+test: ffmpeg
+	$(GO) test -count=1 -timeout 20m ./...
+
+## test-unit: the quick tier (-short): no whole system, no separate processes
+test-unit:
+	$(GO) test -short -count=1 ./...
+
+## test-race: every test under the race detector
+test-race: ffmpeg
+	$(GO) test -count=1 -race -timeout 30m ./...
+
+## lint: golangci-lint (gofmt, goimports, vet, staticcheck, errcheck, …; pinned in tools/lint)
+lint:
+	$(LINT) run ./...
+
+## bench: Go benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## build: one binary per command into bin/
+build:
+	@mkdir -p bin
+	$(GO) build -o bin/ $(addprefix ./cmd/,$(BINARIES))
 
 ## gen: regenerate kitex_gen/ from idl/ with the kitex pinned in go.mod
 gen:
@@ -17,35 +54,10 @@ gen-check: gen
 	@git diff --exit-code --stat -- kitex_gen || (echo "kitex_gen/ is stale: run make gen and commit" && exit 1)
 	@test -z "$$(git status --porcelain -- kitex_gen)" || (git status --porcelain -- kitex_gen; echo "make gen created untracked files" && exit 1)
 
-## build: one binary per command into bin/
-build:
-	@mkdir -p bin
-	$(GO) build -o bin/ $(addprefix ./cmd/,$(BINARIES))
-
-## run: the whole system in one process (embedded default), API on $$DOUYIN_HTTP_ADDR (:8080)
-run: ffmpeg
-	$(GO) run ./cmd/douyin
-
-## test: every test; uses real MariaDB/Redis when DOUYIN_TEST_MYSQL_DSN / DOUYIN_TEST_REDIS_ADDR are set
-test: ffmpeg
-	$(GO) test -count=1 -timeout 20m ./...
-
-test-race: ffmpeg
-	$(GO) test -count=1 -race -timeout 30m ./...
-
-## lint: gofmt and go vet
-lint:
-	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^kitex_gen/')); \
-		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
-
-## bench: Go benchmarks
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
-
 ## ffmpeg: make sure ffmpeg/ffprobe are installed (installs them with apt-get where possible)
 ffmpeg:
 	@scripts/ensure-ffmpeg.sh
 
+## clean: remove built binaries
 clean:
 	rm -rf bin

@@ -1127,13 +1127,12 @@ func k8sInstances(p *problems, src sources) []instance {
 	var out []instance
 	for i := range services {
 		svc := &services[i]
-		where := "deploy/k8s Deployment " + svc.k8s
 		dep, ok := objs.deployments[svc.k8s]
 		if !ok {
 			p.add("deploy/k8s: no Deployment %s", svc.k8s)
 			continue
 		}
-		where = "deploy/" + objs.file["Deployment/"+svc.k8s] + " Deployment " + svc.k8s
+		where := "deploy/" + objs.file["Deployment/"+svc.k8s] + " Deployment " + svc.k8s
 		podLabels := dep.Spec.Template.Metadata.Labels
 		if !subset(dep.Spec.Selector.MatchLabels, podLabels) {
 			p.add("%s: selector %v does not match the pod labels %v", where, dep.Spec.Selector.MatchLabels, podLabels)

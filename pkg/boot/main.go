@@ -37,7 +37,7 @@ func runOne(ctx context.Context, configPath string, c Component, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	defer shutdownTracing(context.Background())
+	defer func() { _ = shutdownTracing(context.Background()) }()
 	d, err := Open(ctx, cfg, log, c.Needs)
 	if err != nil {
 		return err

@@ -45,7 +45,7 @@ func EnsureTopics(ctx context.Context, brokers []string, partitions int, topics 
 // Ping reports whether any broker accepts a connection and answers.
 func Ping(ctx context.Context, brokers []string) error {
 	var d kafka.Dialer
-	var last error = errors.New("no kafka brokers configured")
+	last := errors.New("no kafka brokers configured")
 	for _, b := range brokers {
 		conn, err := d.DialContext(ctx, "tcp", b)
 		if err != nil {

@@ -1,5 +1,5 @@
 // Package storage keeps video files and covers in an S3-compatible object
-// store (MinIO, AWS S3, or the embedded gofakes3 server) through minio-go.
+// store (MinIO, AWS S3, or the in-process gofakes3 server) through minio-go.
 package storage
 
 import (

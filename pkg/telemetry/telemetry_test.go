@@ -14,7 +14,7 @@ import (
 func TestLogLinesCarryTheTraceID(t *testing.T) {
 	exporter := tracetest.NewInMemoryExporter()
 	shutdown := Install("test", sdktrace.WithSyncer(exporter))
-	defer shutdown(context.Background())
+	defer func() { _ = shutdown(context.Background()) }()
 	var out bytes.Buffer
 	log := NewLogger(&out, "svc")
 

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,4 +152,20 @@ func Row[T any](t testing.TB, gdb *gorm.DB, id int64) T {
 		t.Fatal(err)
 	}
 	return row
+}
+
+// FreeAddrs returns n distinct free loopback addresses: every listener
+// stays open until all are picked, so no port is handed out twice.
+func FreeAddrs(tb testing.TB, n int) []string {
+	tb.Helper()
+	addrs := make([]string, n)
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer l.Close()
+		addrs[i] = l.Addr().String()
+	}
+	return addrs
 }

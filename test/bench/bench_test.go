@@ -31,10 +31,9 @@ type fixture struct {
 }
 
 var (
-	sharedOnce    sync.Once
-	shared        *fixture
-	stopShared    = func() {}
-	sharedDataDir string
+	sharedOnce sync.Once
+	shared     *fixture
+	stopShared = func() {}
 )
 
 // TestMain stops the shared system after the last benchmark.

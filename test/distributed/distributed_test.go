@@ -39,6 +39,9 @@ type deployment struct {
 }
 
 func requirements(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts every binary: skipped in the -short (unit) tier")
+	}
 	required := os.Getenv("DOUYIN_TEST_DISTRIBUTED") != ""
 	var missing []string
 	if _, err := exec.LookPath("etcd"); err != nil {

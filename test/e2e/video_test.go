@@ -266,7 +266,7 @@ func TestPublishBadInput(t *testing.T) {
 	})
 }
 
-// storedObjects lists the media files the embedded S3 server keeps.
+// storedObjects lists the media files the in-process S3 server keeps.
 func storedObjects(t *testing.T, dataDir string) []string {
 	t.Helper()
 	var files []string

@@ -29,8 +29,8 @@ import (
 func TestOneTracePerRequest(t *testing.T) {
 	exporter := tracetest.NewInMemoryExporter()
 	shutdown := telemetry.Install("douyin-trace-test", sdktrace.WithSyncer(exporter))
-	defer shutdown(context.Background())
-	base := startNode(t)
+	defer func() { _ = shutdown(context.Background()) }()
+	base := startSystem(t)
 
 	token := register(t, base, "tracer")
 	t.Run("register: gateway, kitex client and server, database", func(t *testing.T) {
@@ -147,7 +147,7 @@ func names(spans []tracetest.SpanStub) []string {
 	return out
 }
 
-func startNode(t *testing.T) string {
+func startSystem(t *testing.T) string {
 	t.Helper()
 	cfg := allinonetest.Config(t, t.TempDir())
 	allinonetest.UseTestServers(t, &cfg)

@@ -19,30 +19,20 @@ import (
 // An upload declaring more than the limit is refused from its headers,
 // before its body is read, on the gateway as configured.
 func TestPublishRefusesDeclaredOversizeBeforeReading(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	cfg := config.Default()
-	cfg.HTTPAddr = addr
 	cfg.Upload.MaxBytes = 2 << 20
-	a, _ := auth.New([]byte("0123456789abcdef-secret"), time.Hour, nil)
-	g := New(Deps{Config: cfg, Clients: &rpc.Clients{}, Auth: a, Log: testutil.QuietLog()})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go g.Run(ctx)
-	if err := g.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	addr := startGateway(t, cfg)
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(3 * time.Second))
-	go io.WriteString(conn, "POST /douyin/publish/action/ HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"data\"; filename=\"a\"\r\n\r\n"+strings.Repeat("x", 1<<16))
+	if err := conn.SetDeadline(time.Now().Add(3 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		_, _ = io.WriteString(conn, "POST /douyin/publish/action/ HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"data\"; filename=\"a\"\r\n\r\n"+strings.Repeat("x", 1<<16))
+	}()
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatalf("no answer while the 1 GB body is pending: %v", err)
@@ -56,22 +46,7 @@ func TestPublishRefusesDeclaredOversizeBeforeReading(t *testing.T) {
 // Bodies of other routes are bounded too, also when they arrive chunked
 // (no Content-Length to refuse them by).
 func TestFormBodiesAreBounded(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cfg := config.Default()
-	cfg.HTTPAddr = addr
-	a, _ := auth.New([]byte("0123456789abcdef-secret"), time.Hour, nil)
-	g := New(Deps{Config: cfg, Clients: &rpc.Clients{}, Auth: a, Log: testutil.QuietLog()})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go g.Run(ctx)
-	if err := g.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	addr := startGateway(t, config.Default())
 	tests := []struct {
 		name    string
 		size    int
@@ -104,4 +79,24 @@ func TestFormBodiesAreBounded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startGateway runs a gateway with cfg on a free port, with no services
+// behind it, until the test ends, and returns its address.
+func startGateway(t *testing.T, cfg config.Config) string {
+	t.Helper()
+	cfg.HTTPAddr = testutil.FreeAddrs(t, 1)[0]
+	a, err := auth.New([]byte("0123456789abcdef-secret"), time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := New(Deps{Config: cfg, Clients: &rpc.Clients{}, Auth: a, Log: testutil.QuietLog()})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = g.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	if err := g.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return cfg.HTTPAddr
 }

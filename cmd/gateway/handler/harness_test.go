@@ -24,7 +24,6 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/gateway/app"
 
-	"github.com/douyin-go/douyin/cmd/douyin/allinone/allinonetest"
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
@@ -71,7 +70,7 @@ func startGateway(t *testing.T, store storage.Objects, limit int64) *gateway {
 	}
 	videos := &fakeVideoClient{store: store}
 	cfg := config.Default()
-	cfg.HTTPAddr = allinonetest.FreeAddrs(t, 1)[0]
+	cfg.HTTPAddr = testutil.FreeAddrs(t, 1)[0]
 	cfg.Upload.MaxBytes = limit
 	gw := app.New(app.Deps{Config: cfg, Clients: &rpc.Clients{Video: videos}, Auth: a, Objects: store, Log: testutil.QuietLog()})
 	ctx, cancel := context.WithCancel(context.Background())

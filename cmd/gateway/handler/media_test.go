@@ -18,7 +18,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/storage"
 )
 
-// mediaStore is a real object store: minio-go against the embedded S3
+// mediaStore is a real object store: minio-go against the in-process S3
 // server, holding a video, a cover and objects that must never be served.
 func mediaStore(t *testing.T) (storage.Objects, []byte, []byte) {
 	t.Helper()

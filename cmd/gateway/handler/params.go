@@ -39,8 +39,8 @@ func (p *params) String(name string) string {
 	return v
 }
 
-// RequiredString is a text parameter that must be present (it may be
-// empty only if allowEmpty).
+// RequiredString is a text parameter that must be present; it may be
+// empty (what an empty value means is the service's to judge).
 func (p *params) RequiredString(name string) string {
 	v, ok := p.lookup(name)
 	if !ok {

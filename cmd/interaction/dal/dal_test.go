@@ -126,13 +126,6 @@ func (s *store) delete(t *testing.T, id, user, video int64) []string {
 	return check[[]string](t)(s.comments.Delete(context.Background(), id, user, video))
 }
 
-func noErr(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func equal[T any](t *testing.T, what string, got, want T) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {

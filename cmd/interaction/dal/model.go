@@ -41,7 +41,7 @@ type Comment struct {
 
 // Migrate creates the interaction service's tables.
 func Migrate(db *gorm.DB) error {
-	if db.Dialector.Name() == "mysql" {
+	if db.Name() == "mysql" {
 		// Comments are any text a phone can type, emoji included, whatever
 		// the database's default character set is.
 		db = db.Set("gorm:table_options", "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")

@@ -266,7 +266,7 @@ func TestLatestMessages(t *testing.T) {
 // script still fit: the tables are utf8mb4 whatever the database default.
 func TestMessagesKeepAnyTextOnALatin1Database(t *testing.T) {
 	gdb := testutil.DB(t)
-	if gdb.Dialector.Name() != "mysql" {
+	if gdb.Name() != "mysql" {
 		t.Skip("character sets are a MySQL/MariaDB matter")
 	}
 	if err := gdb.Exec("ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci").Error; err != nil {

@@ -32,7 +32,7 @@ type Message struct {
 
 // Migrate creates the message service's tables.
 func Migrate(db *gorm.DB) error {
-	if db.Dialector.Name() == "mysql" {
+	if db.Name() == "mysql" {
 		// Messages are any text a phone can type (Chinese, emoji), whatever
 		// the database's default character set is.
 		db = db.Set("gorm:table_options", "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")

@@ -38,7 +38,7 @@ func Migrate(db *gorm.DB) error {
 	if err := db.AutoMigrate(&User{}, &Follow{}); err != nil {
 		return err
 	}
-	if db.Dialector.Name() == "mysql" {
+	if db.Name() == "mysql" {
 		// Usernames compare exactly, as SQLite compares them: "Bob" and
 		// "bob" are two users.
 		return db.Exec("ALTER TABLE users MODIFY username VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL").Error

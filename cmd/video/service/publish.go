@@ -26,7 +26,10 @@ func (s *Service) Publish(ctx context.Context, author int64, title, uploadKey st
 	if uploadKey == "" {
 		return 0, errno.ParamErr.WithMessage("data (the video file) is required")
 	}
-	defer s.Objects.Delete(context.WithoutCancel(ctx), uploadKey)
+	defer func() {
+		// Best effort: an upload left behind is swept once it is stale.
+		_ = s.Objects.Delete(context.WithoutCancel(ctx), uploadKey)
+	}()
 	title = strings.TrimSpace(title)
 	if err := validateTitle(title); err != nil {
 		return 0, err

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ func Config(tb testing.TB, dataDir string) config.Config {
 	tb.Helper()
 	cfg := config.Default()
 	cfg.DataDir = dataDir
-	addrs := FreeAddrs(tb, 5)
+	addrs := testutil.FreeAddrs(tb, 5)
 	cfg.HTTPAddr = addrs[0]
 	cfg.Services.User, cfg.Services.Video = addrs[1], addrs[2]
 	cfg.Services.Interaction, cfg.Services.Message = addrs[3], addrs[4]
@@ -41,27 +40,14 @@ func UseTestServers(tb testing.TB, cfg *config.Config) {
 	}
 }
 
-// FreeAddrs returns n distinct free loopback addresses: every listener
-// stays open until all are picked, so no port is handed out twice.
-func FreeAddrs(tb testing.TB, n int) []string {
-	tb.Helper()
-	addrs := make([]string, n)
-	for i := range addrs {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		defer l.Close()
-		addrs[i] = l.Addr().String()
-	}
-	return addrs
-}
-
 // Start runs the system until stop is called, failing tb if it does not
 // come up within a minute. stop waits for a clean shutdown and returns
 // what went wrong, if anything; calling it again does nothing.
 func Start(tb testing.TB, cfg config.Config) (stop func() error) {
 	tb.Helper()
+	if testing.Short() {
+		tb.Skip("starts the whole system: skipped in the -short (unit) tier")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready, done := make(chan struct{}), make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -1,6 +1,6 @@
-// Package embedded runs in-process servers that speak the real Redis and
-// Kafka (and, with the video service, S3) protocols on loopback, so the
-// embedded default uses the very clients production uses.
+// Package inprocess runs servers that speak the real Redis, Kafka and S3
+// protocols inside the process, on loopback, so the embedded default (and
+// cmd/devservers, and tests) use the very clients production uses.
 package inprocess
 
 import (
