@@ -8,7 +8,6 @@ import (
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/interaction"
-	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // commentActionResponse carries the new comment after a post; a delete or
@@ -26,7 +25,12 @@ type commentListResponse struct {
 // CommentAction serves /douyin/comment/action/: action_type 1 posts
 // comment_text, 2 deletes comment_id.
 func (h *Handler) CommentAction(ctx context.Context, c *app.RequestContext) {
-	p := paramsOf(c)
+	serve(ctx, c, bindCommentAction, h.rpc.Interaction.CommentAction, func(r *interaction.CommentActionResponse) any {
+		return commentActionResponse{Status: ok(), Comment: r.Comment}
+	})
+}
+
+func bindCommentAction(p *params, c *app.RequestContext) *interaction.CommentActionRequest {
 	req := &interaction.CommentActionRequest{UserId: auth.UserID(c), VideoId: p.ID("video_id"), ActionType: p.ActionType(1, 2)}
 	switch req.ActionType {
 	case 1:
@@ -35,31 +39,17 @@ func (h *Handler) CommentAction(ctx context.Context, c *app.RequestContext) {
 	case 2:
 		req.CommentId = p.ID("comment_id")
 	}
-	if p.err != nil {
-		fail(c, p.err)
-		return
-	}
-	resp, err := h.rpc.Interaction.CommentAction(ctx, req)
-	if err := rpc.Check(resp, err); err != nil {
-		fail(c, err)
-		return
-	}
-	reply(c, commentActionResponse{Status: ok(), Comment: resp.Comment})
+	return req
 }
 
 // CommentList serves /douyin/comment/list/: the comments on video_id,
 // newest first.
 func (h *Handler) CommentList(ctx context.Context, c *app.RequestContext) {
-	p := paramsOf(c)
-	req := &interaction.CommentListRequest{ViewerId: auth.UserID(c), VideoId: p.ID("video_id")}
-	if p.err != nil {
-		fail(c, p.err)
-		return
-	}
-	resp, err := h.rpc.Interaction.CommentList(ctx, req)
-	if err := rpc.Check(resp, err); err != nil {
-		fail(c, err)
-		return
-	}
-	reply(c, commentListResponse{Status: ok(), CommentList: nonNil(resp.Comments)})
+	serve(ctx, c, bindCommentList, h.rpc.Interaction.CommentList, func(r *interaction.CommentListResponse) any {
+		return commentListResponse{Status: ok(), CommentList: nonNil(r.Comments)}
+	})
+}
+
+func bindCommentList(p *params, c *app.RequestContext) *interaction.CommentListRequest {
+	return &interaction.CommentListRequest{ViewerId: auth.UserID(c), VideoId: p.ID("video_id")}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/pkg/apitime"
-	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 type feedResponse struct {
@@ -20,16 +19,11 @@ type feedResponse struct {
 
 // Feed serves /douyin/feed/; the token is optional.
 func (h *Handler) Feed(ctx context.Context, c *app.RequestContext) {
-	p := paramsOf(c)
-	latest := apitime.Millis(p.Int64("latest_time", 0))
-	if p.err != nil {
-		fail(c, p.err)
-		return
-	}
-	resp, err := h.rpc.Video.Feed(ctx, &video.FeedRequest{ViewerId: auth.UserID(c), LatestTime: latest})
-	if err := rpc.Check(resp, err); err != nil {
-		fail(c, err)
-		return
-	}
-	reply(c, feedResponse{Status: ok(), VideoList: nonNil(resp.Videos), NextTime: resp.NextTime})
+	serve(ctx, c, bindFeed, h.rpc.Video.Feed, func(r *video.FeedResponse) any {
+		return feedResponse{Status: ok(), VideoList: nonNil(r.Videos), NextTime: r.NextTime}
+	})
+}
+
+func bindFeed(p *params, c *app.RequestContext) *video.FeedRequest {
+	return &video.FeedRequest{ViewerId: auth.UserID(c), LatestTime: apitime.Millis(p.Int64("latest_time", 0))}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/cloudwego/kitex/client/callopt"
 
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
-	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/mediakey"
@@ -26,11 +25,6 @@ const publishTimeout = 2 * time.Minute
 
 // maxFieldBytes bounds each text field of the upload form.
 const maxFieldBytes = 64 << 10
-
-type videoListResponse struct {
-	Status
-	VideoList []*base.Video `json:"video_list"`
-}
 
 // upload is what the publish form carried.
 type upload struct {
@@ -187,16 +181,11 @@ func readField(r io.Reader) (string, error) {
 
 // PublishList serves /douyin/publish/list/.
 func (h *Handler) PublishList(ctx context.Context, c *app.RequestContext) {
-	p := paramsOf(c)
-	req := &video.PublishListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id")}
-	if p.err != nil {
-		fail(c, p.err)
-		return
-	}
-	resp, err := h.rpc.Video.PublishList(ctx, req)
-	if err := rpc.Check(resp, err); err != nil {
-		fail(c, err)
-		return
-	}
-	reply(c, videoListResponse{Status: ok(), VideoList: nonNil(resp.Videos)})
+	serve(ctx, c, bindPublishList, h.rpc.Video.PublishList, func(r *video.PublishListResponse) any {
+		return videoListOf(r.Videos)
+	})
+}
+
+func bindPublishList(p *params, c *app.RequestContext) *video.PublishListRequest {
+	return &video.PublishListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id")}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/cloudwego/hertz/pkg/app"
-	"github.com/cloudwego/kitex/client/callopt"
 
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/base"
@@ -32,41 +31,29 @@ type userListResponse struct {
 
 // RelationAction serves /douyin/relation/action/.
 func (h *Handler) RelationAction(ctx context.Context, c *app.RequestContext) {
-	p := paramsOf(c)
-	req := &user.FollowRequest{UserId: auth.UserID(c), ToUserId: p.ID("to_user_id"), ActionType: p.ActionType(1, 2)}
-	if p.err != nil {
-		fail(c, p.err)
-		return
-	}
-	resp, err := h.rpc.User.Follow(ctx, req)
-	reply(c, statusOf(rpc.Check(resp, err)))
+	serve(ctx, c, bindRelationAction, h.rpc.User.Follow, statusOnly[*user.FollowResponse])
+}
+
+func bindRelationAction(p *params, c *app.RequestContext) *user.FollowRequest {
+	return &user.FollowRequest{UserId: auth.UserID(c), ToUserId: p.ID("to_user_id"), ActionType: p.ActionType(1, 2)}
 }
 
 // FollowList serves /douyin/relation/follow/list/.
 func (h *Handler) FollowList(ctx context.Context, c *app.RequestContext) {
-	h.relationList(ctx, c, h.rpc.User.FollowList)
+	serve(ctx, c, bindRelationList, h.rpc.User.FollowList, packUserList)
 }
 
 // FollowerList serves /douyin/relation/follower/list/.
 func (h *Handler) FollowerList(ctx context.Context, c *app.RequestContext) {
-	h.relationList(ctx, c, h.rpc.User.FollowerList)
+	serve(ctx, c, bindRelationList, h.rpc.User.FollowerList, packUserList)
 }
 
-type relationListCall func(ctx context.Context, req *user.RelationListRequest, opts ...callopt.Option) (*user.RelationListResponse, error)
+func bindRelationList(p *params, c *app.RequestContext) *user.RelationListRequest {
+	return &user.RelationListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id")}
+}
 
-func (h *Handler) relationList(ctx context.Context, c *app.RequestContext, call relationListCall) {
-	p := paramsOf(c)
-	req := &user.RelationListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id")}
-	if p.err != nil {
-		fail(c, p.err)
-		return
-	}
-	resp, err := call(ctx, req)
-	if err := rpc.Check(resp, err); err != nil {
-		fail(c, err)
-		return
-	}
-	reply(c, userListResponse{Status: ok(), UserList: nonNil(resp.Users)})
+func packUserList(r *user.RelationListResponse) any {
+	return userListResponse{Status: ok(), UserList: nonNil(r.Users)}
 }
 
 // FriendList serves /douyin/relation/friend/list/ with two RPCs however
@@ -83,7 +70,7 @@ func (h *Handler) relationList(ctx context.Context, c *app.RequestContext, call 
 func (h *Handler) FriendList(ctx context.Context, c *app.RequestContext) {
 	p := paramsOf(c)
 	viewer := auth.UserID(c)
-	req := &user.RelationListRequest{ViewerId: viewer, UserId: p.ID("user_id")}
+	req := bindRelationList(p, c)
 	if p.err != nil {
 		fail(c, p.err)
 		return
@@ -93,18 +80,10 @@ func (h *Handler) FriendList(ctx context.Context, c *app.RequestContext) {
 		fail(c, err)
 		return
 	}
-	latest := map[int64]*base.Message{}
-	if len(friends.Users) > 0 {
-		ids := make([]int64, len(friends.Users))
-		for i, u := range friends.Users {
-			ids[i] = u.Id
-		}
-		resp, err := h.rpc.Message.LatestMessages(ctx, &message.LatestMessagesRequest{UserId: viewer, PeerIds: ids})
-		if err := rpc.Check(resp, err); err != nil {
-			fail(c, err)
-			return
-		}
-		latest = resp.Messages
+	latest, err := h.latestMessages(ctx, viewer, friends.Users)
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	list := make([]*base.FriendUser, 0, len(friends.Users))
 	for _, u := range friends.Users {
@@ -137,4 +116,21 @@ func friendUser(u *base.User, m *base.Message, viewer int64) *base.FriendUser {
 		}
 	}
 	return f
+}
+
+// latestMessages reads, in one batch, the latest message between viewer
+// and each of users, keyed by user id.
+func (h *Handler) latestMessages(ctx context.Context, viewer int64, users []*base.User) (map[int64]*base.Message, error) {
+	if len(users) == 0 {
+		return map[int64]*base.Message{}, nil
+	}
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.Id
+	}
+	resp, err := h.rpc.Message.LatestMessages(ctx, &message.LatestMessagesRequest{UserId: viewer, PeerIds: ids})
+	if err := rpc.Check(resp, err); err != nil {
+		return nil, err
+	}
+	return resp.Messages, nil
 }

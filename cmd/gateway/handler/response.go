@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudwego/hertz/pkg/app"
 
+	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 
@@ -41,4 +42,14 @@ func nonNil[T any](list []T) []T {
 		return []T{}
 	}
 	return list
+}
+
+type videoListResponse struct {
+	Status
+	VideoList []*base.Video `json:"video_list"`
+}
+
+// videoListOf is a successful answer listing videos.
+func videoListOf(videos []*base.Video) videoListResponse {
+	return videoListResponse{Status: ok(), VideoList: nonNil(videos)}
 }

@@ -27,53 +27,46 @@ type userResponse struct {
 // Register serves /douyin/user/register/.
 func (h *Handler) Register(ctx context.Context, c *app.RequestContext) {
 	p := paramsOf(c)
-	req := &user.RegisterRequest{Username: p.String("username"), Password: p.String("password")}
-	resp, err := h.rpc.User.Register(ctx, req)
-	if err := rpc.Check(resp, err); err != nil {
-		h.replyCredentials(c, 0, err)
-		return
-	}
-	h.replyCredentials(c, resp.UserId, nil)
+	resp, err := h.rpc.User.Register(ctx, &user.RegisterRequest{Username: p.String("username"), Password: p.String("password")})
+	h.replyCredentials(c, resp, err)
 }
 
 // Login serves /douyin/user/login/.
 func (h *Handler) Login(ctx context.Context, c *app.RequestContext) {
 	p := paramsOf(c)
-	req := &user.LoginRequest{Username: p.String("username"), Password: p.String("password")}
-	resp, err := h.rpc.User.Login(ctx, req)
-	if err := rpc.Check(resp, err); err != nil {
-		h.replyCredentials(c, 0, err)
-		return
-	}
-	h.replyCredentials(c, resp.UserId, nil)
+	resp, err := h.rpc.User.Login(ctx, &user.LoginRequest{Username: p.String("username"), Password: p.String("password")})
+	h.replyCredentials(c, resp, err)
 }
 
-func (h *Handler) replyCredentials(c *app.RequestContext, userID int64, err error) {
+// credentials is the outcome of register and login.
+type credentials interface {
+	rpc.Response
+	GetUserId() int64
+}
+
+// replyCredentials answers with the user's id and a fresh token, or with
+// the error and user_id 0, token "".
+func (h *Handler) replyCredentials(c *app.RequestContext, resp credentials, err error) {
+	if err := rpc.Check(resp, err); err != nil {
+		reply(c, credentialsResponse{Status: statusOf(err)})
+		return
+	}
+	token, err := h.auth.Issue(resp.GetUserId())
 	if err != nil {
 		reply(c, credentialsResponse{Status: statusOf(err)})
 		return
 	}
-	token, err := h.auth.Issue(userID)
-	if err != nil {
-		reply(c, credentialsResponse{Status: statusOf(err)})
-		return
-	}
-	reply(c, credentialsResponse{Status: ok(), UserID: userID, Token: token})
+	reply(c, credentialsResponse{Status: ok(), UserID: resp.GetUserId(), Token: token})
 }
 
 // UserInfo serves /douyin/user/; without user_id it shows the token's user.
 func (h *Handler) UserInfo(ctx context.Context, c *app.RequestContext) {
-	p := paramsOf(c)
+	serve(ctx, c, bindUserInfo, h.rpc.User.GetUser, func(r *user.GetUserResponse) any {
+		return userResponse{Status: ok(), User: r.User}
+	})
+}
+
+func bindUserInfo(p *params, c *app.RequestContext) *user.GetUserRequest {
 	viewer := auth.UserID(c)
-	id := p.Int64("user_id", viewer)
-	if p.err != nil {
-		fail(c, p.err)
-		return
-	}
-	resp, err := h.rpc.User.GetUser(ctx, &user.GetUserRequest{ViewerId: viewer, UserId: id})
-	if err := rpc.Check(resp, err); err != nil {
-		fail(c, err)
-		return
-	}
-	reply(c, userResponse{Status: ok(), User: resp.User})
+	return &user.GetUserRequest{ViewerId: viewer, UserId: p.Int64("user_id", viewer)}
 }
