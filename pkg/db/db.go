@@ -3,6 +3,7 @@
 package db
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -53,17 +54,11 @@ func openMySQL(dsn string, gcfg *gorm.Config) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open mysql: %w", err)
 	}
-	if err := instrument(gdb); err != nil {
-		return nil, err
-	}
-	sqlDB, err := gdb.DB()
-	if err != nil {
-		return nil, err
-	}
-	sqlDB.SetMaxOpenConns(50)
-	sqlDB.SetMaxIdleConns(20)
-	sqlDB.SetConnMaxLifetime(30 * time.Minute)
-	return gdb, nil
+	return gdb, setUp(gdb, func(pool *sql.DB) {
+		pool.SetMaxOpenConns(50)
+		pool.SetMaxIdleConns(20)
+		pool.SetConnMaxLifetime(30 * time.Minute)
+	})
 }
 
 // OpenSQLite opens a SQLite file with WAL, a busy timeout and IMMEDIATE
@@ -77,20 +72,21 @@ func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	if err := instrument(gdb); err != nil {
-		return nil, err
-	}
-	sqlDB, err := gdb.DB()
-	if err != nil {
-		return nil, err
-	}
-	sqlDB.SetMaxOpenConns(8)
-	return gdb, nil
+	return gdb, setUp(gdb, func(pool *sql.DB) { pool.SetMaxOpenConns(8) })
 }
 
-// instrument makes every query a span of the request's trace.
-func instrument(gdb *gorm.DB) error {
-	return gdb.Use(tracing.NewPlugin(tracing.WithoutMetrics(), tracing.WithoutQueryVariables()))
+// setUp makes every query a span of the request's trace and sizes the
+// connection pool.
+func setUp(gdb *gorm.DB, size func(*sql.DB)) error {
+	if err := gdb.Use(tracing.NewPlugin(tracing.WithoutMetrics(), tracing.WithoutQueryVariables())); err != nil {
+		return err
+	}
+	pool, err := gdb.DB()
+	if err != nil {
+		return err
+	}
+	size(pool)
+	return nil
 }
 
 // IsDuplicate reports whether err is a unique-key violation, on MySQL or SQLite.

@@ -216,3 +216,17 @@ func Check(resp Response, err error) error {
 	}
 	return errno.FromBaseResp(resp.GetBaseResp())
 }
+
+// ServiceHandler is what every service's Kitex handler is built on: the
+// service's use cases, and the reporter that packs their outcomes into
+// BaseResp (logging internal failures once).
+type ServiceHandler[S any] struct {
+	Svc S
+	errno.Reporter
+}
+
+// NewServiceHandler wraps svc; log receives failures that are not business
+// errors.
+func NewServiceHandler[S any](svc S, log *slog.Logger) ServiceHandler[S] {
+	return ServiceHandler[S]{Svc: svc, Reporter: errno.Reporter{Log: log}}
+}

@@ -11,7 +11,6 @@ import (
 	"github.com/cloudwego/kitex/pkg/rpcinfo"
 	"github.com/cloudwego/kitex/server"
 
-	userhandler "github.com/douyin-go/douyin/cmd/user/handler"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/user"
 	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
@@ -82,7 +81,7 @@ func TestServerSuite(t *testing.T) {
 }
 
 func newUserServer(addr string) server.Server {
-	return userservice.NewServer(userhandler.New(nil, nil), server.WithSuite(ServerSuite{Name: UserService, Addr: addr, ExitWait: 100 * time.Millisecond}))
+	return userservice.NewServer(&callerRecorder{callers: make(chan string, 16)}, server.WithSuite(ServerSuite{Name: UserService, Addr: addr, ExitWait: 100 * time.Millisecond}))
 }
 
 func freeAddr(t *testing.T) string {

@@ -8,41 +8,40 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/interaction/service"
 	"github.com/douyin-go/douyin/kitex_gen/interaction"
-	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // Handler implements interaction.InteractionService.
 type Handler struct {
-	svc    *service.Service
-	report errno.Reporter
+	rpc.ServiceHandler[*service.Service]
 }
 
 // New wraps svc; log receives failures that are not business errors.
 func New(svc *service.Service, log *slog.Logger) *Handler {
-	return &Handler{svc: svc, report: errno.Reporter{Log: log}}
+	return &Handler{rpc.NewServiceHandler(svc, log)}
 }
 
 func (h *Handler) FavoriteAction(ctx context.Context, req *interaction.FavoriteActionRequest) (*interaction.FavoriteActionResponse, error) {
-	err := h.svc.FavoriteAction(ctx, req.UserId, req.VideoId, req.ActionType)
-	return &interaction.FavoriteActionResponse{BaseResp: h.report.BaseResp(ctx, err)}, nil
+	err := h.Svc.FavoriteAction(ctx, req.UserId, req.VideoId, req.ActionType)
+	return &interaction.FavoriteActionResponse{BaseResp: h.BaseResp(ctx, err)}, nil
 }
 
 func (h *Handler) FavoriteList(ctx context.Context, req *interaction.FavoriteListRequest) (*interaction.FavoriteListResponse, error) {
-	videos, err := h.svc.FavoriteList(ctx, req.ViewerId, req.UserId)
-	return &interaction.FavoriteListResponse{BaseResp: h.report.BaseResp(ctx, err), Videos: videos}, nil
+	videos, err := h.Svc.FavoriteList(ctx, req.ViewerId, req.UserId)
+	return &interaction.FavoriteListResponse{BaseResp: h.BaseResp(ctx, err), Videos: videos}, nil
 }
 
 func (h *Handler) MIsFavorite(ctx context.Context, req *interaction.MIsFavoriteRequest) (*interaction.MIsFavoriteResponse, error) {
-	liked, err := h.svc.MIsFavorite(ctx, req.UserId, req.VideoIds)
-	return &interaction.MIsFavoriteResponse{BaseResp: h.report.BaseResp(ctx, err), IsFavorite: liked}, nil
+	liked, err := h.Svc.MIsFavorite(ctx, req.UserId, req.VideoIds)
+	return &interaction.MIsFavoriteResponse{BaseResp: h.BaseResp(ctx, err), IsFavorite: liked}, nil
 }
 
 func (h *Handler) CommentAction(ctx context.Context, req *interaction.CommentActionRequest) (*interaction.CommentActionResponse, error) {
-	c, err := h.svc.CommentAction(ctx, req.UserId, req.VideoId, req.ActionType, req.CommentText, req.CommentId)
-	return &interaction.CommentActionResponse{BaseResp: h.report.BaseResp(ctx, err), Comment: c}, nil
+	c, err := h.Svc.CommentAction(ctx, req.UserId, req.VideoId, req.ActionType, req.CommentText, req.CommentId)
+	return &interaction.CommentActionResponse{BaseResp: h.BaseResp(ctx, err), Comment: c}, nil
 }
 
 func (h *Handler) CommentList(ctx context.Context, req *interaction.CommentListRequest) (*interaction.CommentListResponse, error) {
-	comments, err := h.svc.CommentList(ctx, req.ViewerId, req.VideoId)
-	return &interaction.CommentListResponse{BaseResp: h.report.BaseResp(ctx, err), Comments: comments}, nil
+	comments, err := h.Svc.CommentList(ctx, req.ViewerId, req.VideoId)
+	return &interaction.CommentListResponse{BaseResp: h.BaseResp(ctx, err), Comments: comments}, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/interaction/dal"
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/clock"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 
@@ -59,7 +60,7 @@ type Deps struct {
 	Users     UserClient
 	Applied   EventWaiter
 	// Clock stamps likes and comments (nil: time.Now).
-	Clock func() time.Time
+	Clock clock.Func
 }
 
 // Options are the service's settings.
@@ -82,9 +83,7 @@ func New(d Deps, opts Options) *Service {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
-	if d.Clock == nil {
-		d.Clock = time.Now
-	}
+	d.Clock = clock.Or(d.Clock)
 	return &Service{Deps: d, opts: opts}
 }
 

@@ -8,31 +8,30 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/message/service"
 	"github.com/douyin-go/douyin/kitex_gen/message"
-	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // Handler implements message.MessageService.
 type Handler struct {
-	svc    *service.Service
-	report errno.Reporter
+	rpc.ServiceHandler[*service.Service]
 }
 
 // New wraps svc; log receives failures that are not business errors.
 func New(svc *service.Service, log *slog.Logger) *Handler {
-	return &Handler{svc: svc, report: errno.Reporter{Log: log}}
+	return &Handler{rpc.NewServiceHandler(svc, log)}
 }
 
 func (h *Handler) SendMessage(ctx context.Context, req *message.SendMessageRequest) (*message.SendMessageResponse, error) {
-	err := h.svc.SendMessage(ctx, req.FromUserId, req.ToUserId, req.ActionType, req.Content)
-	return &message.SendMessageResponse{BaseResp: h.report.BaseResp(ctx, err)}, nil
+	err := h.Svc.SendMessage(ctx, req.FromUserId, req.ToUserId, req.ActionType, req.Content)
+	return &message.SendMessageResponse{BaseResp: h.BaseResp(ctx, err)}, nil
 }
 
 func (h *Handler) Chat(ctx context.Context, req *message.ChatRequest) (*message.ChatResponse, error) {
-	msgs, err := h.svc.Chat(ctx, req.UserId, req.ToUserId, req.PreMsgTime)
-	return &message.ChatResponse{BaseResp: h.report.BaseResp(ctx, err), Messages: msgs}, nil
+	msgs, err := h.Svc.Chat(ctx, req.UserId, req.ToUserId, req.PreMsgTime)
+	return &message.ChatResponse{BaseResp: h.BaseResp(ctx, err), Messages: msgs}, nil
 }
 
 func (h *Handler) LatestMessages(ctx context.Context, req *message.LatestMessagesRequest) (*message.LatestMessagesResponse, error) {
-	msgs, err := h.svc.LatestMessages(ctx, req.UserId, req.PeerIds)
-	return &message.LatestMessagesResponse{BaseResp: h.report.BaseResp(ctx, err), Messages: msgs}, nil
+	msgs, err := h.Svc.LatestMessages(ctx, req.UserId, req.PeerIds)
+	return &message.LatestMessagesResponse{BaseResp: h.BaseResp(ctx, err), Messages: msgs}, nil
 }

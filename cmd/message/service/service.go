@@ -5,10 +5,10 @@ package service
 
 import (
 	"context"
-	"time"
 
 	"github.com/douyin-go/douyin/cmd/message/dal"
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/clock"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 
@@ -30,7 +30,7 @@ type Deps struct {
 	Messages MessageStore
 	Users    Users
 	// Clock stamps messages (nil: time.Now).
-	Clock func() time.Time
+	Clock clock.Func
 }
 
 // Options are the service's settings.
@@ -44,9 +44,7 @@ type Service struct {
 
 // New builds the service.
 func New(d Deps, opts Options) *Service {
-	if d.Clock == nil {
-		d.Clock = time.Now
-	}
+	d.Clock = clock.Or(d.Clock)
 	return &Service{Deps: d, opts: opts}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/douyin-go/douyin/cmd/user/dal"
+	"github.com/douyin-go/douyin/pkg/clock"
 )
 
 // UserStore stores accounts.
@@ -38,7 +39,7 @@ type Deps struct {
 	Relations RelationStore
 	Applied   EventWaiter
 	// Clock stamps new rows (nil: time.Now).
-	Clock func() time.Time
+	Clock clock.Func
 }
 
 // Options are the service's settings.
@@ -60,8 +61,6 @@ type Service struct {
 
 // New builds the service.
 func New(d Deps, opts Options) *Service {
-	if d.Clock == nil {
-		d.Clock = time.Now
-	}
+	d.Clock = clock.Or(d.Clock)
 	return &Service{Deps: d, opts: opts}
 }

@@ -8,41 +8,40 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/video/service"
 	"github.com/douyin-go/douyin/kitex_gen/video"
-	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // Handler implements video.VideoService.
 type Handler struct {
-	svc    *service.Service
-	report errno.Reporter
+	rpc.ServiceHandler[*service.Service]
 }
 
 // New wraps svc; log receives failures that are not business errors.
 func New(svc *service.Service, log *slog.Logger) *Handler {
-	return &Handler{svc: svc, report: errno.Reporter{Log: log}}
+	return &Handler{rpc.NewServiceHandler(svc, log)}
 }
 
 func (h *Handler) Publish(ctx context.Context, req *video.PublishRequest) (*video.PublishResponse, error) {
-	id, err := h.svc.Publish(ctx, req.AuthorId, req.Title, req.UploadKey)
-	return &video.PublishResponse{BaseResp: h.report.BaseResp(ctx, err), VideoId: id}, nil
+	id, err := h.Svc.Publish(ctx, req.AuthorId, req.Title, req.UploadKey)
+	return &video.PublishResponse{BaseResp: h.BaseResp(ctx, err), VideoId: id}, nil
 }
 
 func (h *Handler) Feed(ctx context.Context, req *video.FeedRequest) (*video.FeedResponse, error) {
-	videos, next, err := h.svc.Feed(ctx, req.ViewerId, req.LatestTime)
-	return &video.FeedResponse{BaseResp: h.report.BaseResp(ctx, err), Videos: videos, NextTime: next}, nil
+	videos, next, err := h.Svc.Feed(ctx, req.ViewerId, req.LatestTime)
+	return &video.FeedResponse{BaseResp: h.BaseResp(ctx, err), Videos: videos, NextTime: next}, nil
 }
 
 func (h *Handler) PublishList(ctx context.Context, req *video.PublishListRequest) (*video.PublishListResponse, error) {
-	videos, err := h.svc.PublishList(ctx, req.ViewerId, req.UserId)
-	return &video.PublishListResponse{BaseResp: h.report.BaseResp(ctx, err), Videos: videos}, nil
+	videos, err := h.Svc.PublishList(ctx, req.ViewerId, req.UserId)
+	return &video.PublishListResponse{BaseResp: h.BaseResp(ctx, err), Videos: videos}, nil
 }
 
 func (h *Handler) MGetVideos(ctx context.Context, req *video.MGetVideosRequest) (*video.MGetVideosResponse, error) {
-	videos, err := h.svc.MGetVideos(ctx, req.ViewerId, req.VideoIds)
-	return &video.MGetVideosResponse{BaseResp: h.report.BaseResp(ctx, err), Videos: videos}, nil
+	videos, err := h.Svc.MGetVideos(ctx, req.ViewerId, req.VideoIds)
+	return &video.MGetVideosResponse{BaseResp: h.BaseResp(ctx, err), Videos: videos}, nil
 }
 
 func (h *Handler) VideoAuthors(ctx context.Context, req *video.VideoAuthorsRequest) (*video.VideoAuthorsResponse, error) {
-	authors, err := h.svc.VideoAuthors(ctx, req.VideoIds)
-	return &video.VideoAuthorsResponse{BaseResp: h.report.BaseResp(ctx, err), AuthorIds: authors}, nil
+	authors, err := h.Svc.VideoAuthors(ctx, req.VideoIds)
+	return &video.VideoAuthorsResponse{BaseResp: h.BaseResp(ctx, err), AuthorIds: authors}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/clock"
 )
 
 // VideoStore stores video rows.
@@ -57,7 +58,7 @@ type Deps struct {
 	Favorites Favorites
 	Applied   EventWaiter
 	// Clock stamps publications and ages uploads (nil: time.Now).
-	Clock func() time.Time
+	Clock clock.Func
 }
 
 // Options are the service's settings.
@@ -84,8 +85,6 @@ func New(d Deps, opts Options) *Service {
 	if opts.FeedSize <= 0 {
 		opts.FeedSize = 30
 	}
-	if d.Clock == nil {
-		d.Clock = time.Now
-	}
+	d.Clock = clock.Or(d.Clock)
 	return &Service{Deps: d, opts: opts}
 }
