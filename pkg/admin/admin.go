@@ -1,6 +1,6 @@
 // Package admin serves a process's operational endpoints on its admin
-// port: /healthz (liveness), /readyz (readiness: every dependency answers)
-// and /metrics (Prometheus).
+// port: /healthz (liveness), /readyz (readiness: every dependency answers),
+// /metrics (Prometheus) and /debug/pprof (profiles).
 package admin
 
 import (
@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sort"
 	"time"
 
@@ -37,6 +38,12 @@ func Handler(m *metrics.Metrics, checks map[string]Check) http.Handler {
 	if m != nil {
 		mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	}
+	// Profiles, on the admin port only (never on the public API port).
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return mux
 }
 

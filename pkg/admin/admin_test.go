@@ -30,6 +30,7 @@ func TestEndpoints(t *testing.T) {
 		{"ready when every dependency answers", map[string]Check{"database": healthy, "redis": healthy}, "/readyz", 200, `"ready"`},
 		{"not ready while one is down", map[string]Check{"database": healthy, "kafka": down}, "/readyz", 503, `"kafka":"dial tcp: connection refused"`},
 		{"metrics expose registered gauges", nil, "/metrics", 200, `douyin_outbox_backlog{table="user_outbox"} 7`},
+		{"profiles are served", nil, "/debug/pprof/", 200, "goroutine"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
