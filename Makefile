@@ -7,7 +7,7 @@ BINARIES := douyin gateway $(SERVICES) devservers
 LINT     := $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 
 .DEFAULT_GOAL := help
-.PHONY: help all gen gen-check build run test test-unit test-race lint bench ffmpeg clean
+.PHONY: help all gen gen-check build run test test-unit test-race lint bench loadtest ffmpeg clean
 
 ## help: list the targets
 help:
@@ -39,6 +39,12 @@ lint:
 ## bench: Go benchmarks
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## loadtest: load benchmark of the hot routes (embedded system, or BASE=url); ARGS="-scale -out file" etc.
+loadtest: ffmpeg build
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
+		(echo "loadtest needs wrk: apt-get install -y wrk" && exit 1)
+	$(GO) run ./cmd/loadtest $(if $(BASE),-base $(BASE)) $(ARGS)
 
 ## build: one binary per command into bin/
 build:

@@ -30,7 +30,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 func main() {
 	configPath := flag.String("config", "", "YAML config file (default $DOUYIN_CONFIG)")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: douyin [-config file] [serve|reconcile]\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: douyin [-config file] [serve | reconcile [-dry-run]]\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -48,7 +48,10 @@ func main() {
 	case "", "serve":
 		err = serve(ctx, cfg, log)
 	case "reconcile":
-		err = reconcile.Run(ctx, cfg, os.Stdout)
+		sub := flag.NewFlagSet("reconcile", flag.ExitOnError)
+		dryRun := sub.Bool("dry-run", false, "report drifted counters without fixing them")
+		_ = sub.Parse(flag.Args()[1:])
+		err = reconcile.Run(ctx, cfg, os.Stdout, *dryRun)
 	default:
 		flag.Usage()
 		os.Exit(2)

@@ -46,6 +46,18 @@ func fixAll(ctx context.Context, db *gorm.DB, counters ...Counter) ([]Drift, err
 }
 
 func fix(ctx context.Context, db *gorm.DB, c Counter) ([]Drift, error) {
+	drifts, err := find(ctx, db, c)
+	for i, d := range drifts {
+		if err != nil {
+			return drifts[:i], err
+		}
+		err = db.WithContext(ctx).Table(c.Table).Where("id = ?", d.ID).UpdateColumn(c.Column, d.Now).Error
+	}
+	return drifts, err
+}
+
+// find lists the rows whose counter c differs from its recomputed value.
+func find(ctx context.Context, db *gorm.DB, c Counter) ([]Drift, error) {
 	// Table, column and source are fixed strings from code, never input.
 	query := fmt.Sprintf(
 		"SELECT t.id AS id, t.%[2]s AS was, COALESCE(s.n, 0) AS now FROM %[1]s t LEFT JOIN (%[3]s) s ON s.id = t.id WHERE t.%[2]s <> COALESCE(s.n, 0)",
@@ -54,12 +66,22 @@ func fix(ctx context.Context, db *gorm.DB, c Counter) ([]Drift, error) {
 	if err := db.WithContext(ctx).Raw(query).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	drifts := make([]Drift, 0, len(rows))
-	for _, r := range rows {
-		if err := db.WithContext(ctx).Table(c.Table).Where("id = ?", r.ID).UpdateColumn(c.Column, r.Now).Error; err != nil {
-			return drifts, err
-		}
-		drifts = append(drifts, Drift{Table: c.Table, Column: c.Column, ID: r.ID, Was: r.Was, Now: r.Now})
+	drifts := make([]Drift, len(rows))
+	for i, r := range rows {
+		drifts[i] = Drift{Table: c.Table, Column: c.Column, ID: r.ID, Was: r.Was, Now: r.Now}
 	}
 	return drifts, nil
+}
+
+// findAll lists the drift of every counter, fixing nothing.
+func findAll(ctx context.Context, db *gorm.DB, counters ...Counter) ([]Drift, error) {
+	var all []Drift
+	for _, c := range counters {
+		drifts, err := find(ctx, db, c)
+		if err != nil {
+			return all, fmt.Errorf("check %s.%s: %w", c.Table, c.Column, err)
+		}
+		all = append(all, drifts...)
+	}
+	return all, nil
 }

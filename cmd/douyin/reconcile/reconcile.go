@@ -20,13 +20,25 @@ import (
 )
 
 // Run recomputes every counter from its source rows, fixes drift, drops
-// the cached copies of what it fixed and reports to out.
-func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
+// the cached copies of what it fixed and reports to out. With dryRun it
+// only reports the drift.
+func Run(ctx context.Context, cfg config.Config, out io.Writer, dryRun bool) error {
 	gdb, err := db.Open(cfg.MySQLDSN, cfg.DataDir)
 	if err != nil {
 		return err
 	}
 	defer db.Close(gdb)
+	if dryRun {
+		drifts, err := findAll(ctx, gdb, allCounters()...)
+		if err != nil {
+			return err
+		}
+		for _, d := range drifts {
+			fmt.Fprintln(out, "drifted", d)
+		}
+		fmt.Fprintf(out, "reconcile: %d counter(s) drifted (dry run: nothing fixed)\n", len(drifts))
+		return nil
+	}
 	drifts, err := ReconcileDB(ctx, gdb)
 	if err != nil {
 		return err

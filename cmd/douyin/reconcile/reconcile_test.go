@@ -1,13 +1,17 @@
 package reconcile
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	interactiondal "github.com/douyin-go/douyin/cmd/interaction/dal"
 	userdal "github.com/douyin-go/douyin/cmd/user/dal"
 	videodal "github.com/douyin-go/douyin/cmd/video/dal"
+	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/db"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
@@ -65,5 +69,34 @@ func TestReconcileFixesEveryCounter(t *testing.T) {
 	again, err := ReconcileDB(ctx, gdb)
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second run fixed %v (err %v), want nothing", again, err)
+	}
+}
+
+// A dry run reports the drift and fixes nothing.
+func TestDryRunFixesNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := config.Default()
+	cfg.DataDir = dir
+	gdb, err := db.Open("", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(gdb)
+	if _, err := ReconcileDB(ctx, gdb); err != nil {
+		t.Fatal(err)
+	}
+	u := userdal.User{Username: "drifted", PasswordHash: "x", CreatedAt: time.Now().UTC(), FollowerCount: 3}
+	if err := gdb.Create(&u).Error; err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		var out bytes.Buffer
+		if err := Run(ctx, cfg, &out, true); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "reconcile: 1 counter(s) drifted") {
+			t.Fatalf("dry run said %q, want one drifted counter", out.String())
+		}
 	}
 }

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// result is everything measured for one route.
+type result struct {
+	route  route
+	closed closedResult
+	bare   closedResult
+	open   openResult
+	drift  string // after write runs: what reconcile found ("-" for reads)
+}
+
+func (r result) ratio() float64 {
+	if r.bare.rps() == 0 {
+		return 0
+	}
+	return r.closed.rps() / r.bare.rps()
+}
+
+// measure runs r closed-loop, then a bare Hertz server with r's bytes,
+// then r open-loop at half its peak, then checks the counters.
+func measure(ctx context.Context, o options, t *target, r route) (result, error) {
+	res := result{route: r, drift: "-"}
+	body, err := sampleAnswer(ctx, t.base, r.reqs[0])
+	if err != nil {
+		return res, err
+	}
+	if _, err := runWrk(ctx, t.base, r.reqs, o.conns, o.threads, o.warmup); err != nil {
+		return res, err
+	}
+	stopProfile := profileDuring(o, t, r)
+	res.closed, err = runWrk(ctx, t.base, r.reqs, o.conns, o.threads, o.duration)
+	stopProfile()
+	if err != nil {
+		return res, err
+	}
+	if res.bare, err = measureBare(ctx, o, body); err != nil {
+		return res, err
+	}
+	if o.openLoop {
+		res.open = runOpenLoop(t.base, r.reqs, res.closed.rps()/2, o.duration)
+	}
+	if r.write {
+		res.drift = checkCounters(t)
+	}
+	return res, nil
+}
+
+// sampleAnswer is the body the route answers req with: the bytes the bare
+// server will serve.
+func sampleAnswer(ctx context.Context, base, req string) ([]byte, error) {
+	method, path, _ := strings.Cut(req, " ")
+	c := newAPI(base)
+	if method == "GET" {
+		return c.get(ctx, path)
+	}
+	// A write's answer is its status; replaying the write would change data.
+	return []byte(`{"status_code":0,"status_msg":"success"}`), nil
+}
+
+func measureBare(ctx context.Context, o options, body []byte) (closedResult, error) {
+	bare, err := startBare(body)
+	if err != nil {
+		return closedResult{}, err
+	}
+	defer bare.close()
+	reqs := []string{"GET /douyin/bare/"}
+	if _, err := runWrk(ctx, bare.base, reqs, o.conns, o.threads, o.warmup); err != nil {
+		return closedResult{}, err
+	}
+	return runWrk(ctx, bare.base, reqs, o.conns, o.threads, o.duration)
+}
+
+// profileDuring takes a CPU profile of the embedded system while r runs,
+// when -profile is set; the returned func waits for it.
+func profileDuring(o options, t *target, r route) func() {
+	if o.profileDir == "" || t.admin == "" {
+		return func() {}
+	}
+	name := regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(strings.ToLower(r.name), "_")
+	path := filepath.Join(o.profileDir, name+".pprof")
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		time.Sleep(time.Second)
+		if err := t.cpuProfile(path, max(int(o.duration.Seconds())-2, 1)); err != nil {
+			log.Printf("profile %s: %v", r.name, err)
+		}
+	}()
+	return wg.Wait
+}
+
+var fixedCount = regexp.MustCompile(`reconcile: (\d+) counter`)
+
+// checkCounters runs `douyin reconcile -dry-run` against the target's
+// database and reports what it found.
+func checkCounters(t *target) string {
+	env, err := t.reconcileEnv()
+	if err != nil {
+		return "not checked: " + err.Error()
+	}
+	cmd := exec.Command(t.bin, "reconcile", "-dry-run")
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("check failed: %v: %s", err, out)
+	}
+	m := fixedCount.FindSubmatch(out)
+	if m == nil {
+		return "check failed: " + string(out)
+	}
+	if string(m[1]) == "0" {
+		return "none"
+	}
+	return string(m[1]) + " counters drifted"
+}

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+)
+
+// report collects the results and prints them as Markdown.
+type report struct {
+	opts    options
+	target  string
+	results []result
+	scale   []scaleResult
+}
+
+func (r *report) add(res result) { r.results = append(r.results, res) }
+
+func (r *report) write(w io.Writer) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("## Load benchmark (%s)\n\n", time.Now().UTC().Format("2006-01-02"))
+	p("Target: %s. %d CPUs, %s. wrk, %d connections, %d threads, %s per run (after %s of warm-up); "+
+		"the bare-Hertz baseline answers each route's own bytes in the same run. Open loop: vegeta at half the measured peak.\n\n",
+		r.target, runtime.NumCPU(), runtime.Version(), r.opts.conns, r.opts.threads, r.opts.duration, r.opts.warmup)
+	p("| route | req/s | p50 | p99 | errors | bare Hertz req/s | ratio | open-loop rate | open-loop p99 | open-loop errors | counter drift |\n")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, res := range r.results {
+		p("| %s | %.0f | %s | %s | %d | %.0f | %.3f | %.0f/s | %s | %d | %s |\n",
+			res.route.name, res.closed.rps(), ms(res.closed.P50), ms(res.closed.P99), res.closed.errors(),
+			res.bare.rps(), res.ratio(), res.open.Rate, ms(res.open.P99), res.open.Errors, res.drift)
+	}
+	if len(r.scale) > 0 {
+		p("\n### Scale\n\n")
+		p("| request | rows | p50 at 1k | p50 at scale | p99 at 1k | p99 at scale | ratio (p50) |\n|---|---:|---:|---:|---:|---:|---:|\n")
+		for _, s := range r.scale {
+			p("| %s | %s | %s | %s | %s | %s | %.2f |\n", s.name, s.rows, ms(s.small.P50), ms(s.large.P50), ms(s.small.P99), ms(s.large.P99),
+				float64(s.large.P50)/float64(max(s.small.P50, 1)))
+		}
+	}
+	return nil
+}

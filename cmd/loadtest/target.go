@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// target is the system under load: the embedded one this command started,
+// or a deployment it was pointed at.
+type target struct {
+	base     string
+	admin    string   // admin endpoint of the embedded system ("" for -base)
+	dataDir  string   // of the embedded system
+	env      []string // its environment, for reconcile
+	bin      string
+	mysqlDSN string
+	cmd      *exec.Cmd
+	keep     bool
+}
+
+func openTarget(ctx context.Context, o options) (*target, error) {
+	if o.base != "" {
+		return &target{base: strings.TrimRight(o.base, "/"), bin: o.bin, mysqlDSN: o.mysqlDSN}, nil
+	}
+	return startEmbedded(ctx, o)
+}
+
+// startEmbedded runs bin/douyin on free loopback ports with a fresh data
+// directory and rate limits off, as `make run` would run it.
+func startEmbedded(ctx context.Context, o options) (*target, error) {
+	if _, err := os.Stat(o.bin); err != nil {
+		return nil, fmt.Errorf("%s: %w (run `make build` first)", o.bin, err)
+	}
+	dir, err := os.MkdirTemp("", "douyin-loadtest-")
+	if err != nil {
+		return nil, err
+	}
+	addrs, err := freeAddrs(7)
+	if err != nil {
+		return nil, err
+	}
+	t := &target{base: "http://" + addrs[0], admin: "http://" + addrs[1], dataDir: dir, bin: o.bin, keep: o.keepDataDir}
+	t.env = append(os.Environ(),
+		"DOUYIN_DATA_DIR="+dir,
+		"DOUYIN_HTTP_ADDR="+addrs[0],
+		"DOUYIN_PUBLIC_URL="+t.base,
+		"DOUYIN_ADMIN_ADDR="+addrs[1],
+		"DOUYIN_SVC_USER_ADDR="+addrs[2],
+		"DOUYIN_SVC_VIDEO_ADDR="+addrs[3],
+		"DOUYIN_SVC_INTERACTION_ADDR="+addrs[4],
+		"DOUYIN_SVC_MESSAGE_ADDR="+addrs[5],
+		"DOUYIN_RATE_LIMITS=off",
+	)
+	logFile, err := os.Create(filepath.Join(dir, "douyin.log"))
+	if err != nil {
+		return nil, err
+	}
+	t.cmd = exec.Command(o.bin)
+	t.cmd.Env = t.env
+	t.cmd.Stdout, t.cmd.Stderr = logFile, logFile
+	if err := t.cmd.Start(); err != nil {
+		return nil, err
+	}
+	if err := waitReady(ctx, t.base+"/douyin/feed/", time.Minute); err != nil {
+		t.close()
+		return nil, fmt.Errorf("embedded system did not start (log in %s): %w", logFile.Name(), err)
+	}
+	return t, nil
+}
+
+func (t *target) describe() string {
+	if t.cmd == nil {
+		return "deployment at " + t.base
+	}
+	return "embedded system (bin/douyin: SQLite, in-process Redis/Kafka/S3)"
+}
+
+func (t *target) close() {
+	if t.cmd != nil && t.cmd.Process != nil {
+		_ = t.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = t.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			_ = t.cmd.Process.Kill()
+		}
+	}
+	if t.dataDir != "" && !t.keep {
+		_ = os.RemoveAll(t.dataDir)
+	} else if t.dataDir != "" {
+		log.Printf("data kept in %s", t.dataDir)
+	}
+}
+
+// reconcileEnv is the environment `douyin reconcile` needs to reach the
+// target's database, or an error when it cannot be reached.
+func (t *target) reconcileEnv() ([]string, error) {
+	switch {
+	case t.dataDir != "":
+		return t.env, nil
+	case t.mysqlDSN != "":
+		return append(os.Environ(), "DOUYIN_MYSQL_DSN="+t.mysqlDSN), nil
+	}
+	return nil, errors.New("no database to check (pass -mysql-dsn)")
+}
+
+// cpuProfile saves a CPU profile of the embedded system taken over seconds.
+func (t *target) cpuProfile(path string, seconds int) error {
+	if t.admin == "" {
+		return nil
+	}
+	res, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", t.admin, seconds))
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, res.Body)
+	return err
+}
+
+func waitReady(ctx context.Context, url string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		res, err := http.Get(url)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s not ready: %v", url, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// freeAddrs returns n distinct free loopback addresses.
+func freeAddrs(n int) ([]string, error) {
+	addrs := make([]string, n)
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer l.Close()
+		addrs[i] = l.Addr().String()
+	}
+	return addrs, nil
+}
