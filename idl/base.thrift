@@ -66,3 +66,18 @@ struct FriendUser {
     12: string message
     13: i64 msgType
 }
+
+// Page asks for one page of a list: the items after cursor (an opaque
+// position a previous answer returned; "" for the first page), at most
+// count of them (0: the list's default size; more than its maximum is cut
+// to the maximum). Clients that know nothing of pages get the first page.
+struct Page {
+    1: string cursor
+    2: i32 count
+}
+
+// PageInfo tells where the next page starts, if there is one.
+struct PageInfo {
+    1: string next_cursor
+    2: bool has_more
+}

@@ -16,11 +16,13 @@ struct FavoriteActionResponse {
 struct FavoriteListRequest {
     1: i64 viewer_id
     2: i64 user_id
+    3: base.Page page
 }
 
 struct FavoriteListResponse {
     1: base.BaseResp base_resp
     2: list<base.Video> videos
+    3: base.PageInfo page_info
 }
 
 // MIsFavorite answers, for each video id, whether user_id likes it.
@@ -50,11 +52,13 @@ struct CommentActionResponse {
 struct CommentListRequest {
     1: i64 viewer_id
     2: i64 video_id
+    3: base.Page page
 }
 
 struct CommentListResponse {
     1: base.BaseResp base_resp
     2: list<base.Comment> comments
+    3: base.PageInfo page_info
 }
 
 service InteractionService {

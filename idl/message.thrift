@@ -20,11 +20,13 @@ struct ChatRequest {
     1: i64 user_id
     2: i64 to_user_id
     3: i64 pre_msg_time
+    4: base.Page page
 }
 
 struct ChatResponse {
     1: base.BaseResp base_resp
     2: list<base.Message> messages
+    3: base.PageInfo page_info
 }
 
 // LatestMessages returns, for each peer, the latest message between user_id

@@ -59,11 +59,13 @@ struct FollowResponse {
 struct RelationListRequest {
     1: i64 viewer_id
     2: i64 user_id
+    3: base.Page page
 }
 
 struct RelationListResponse {
     1: base.BaseResp base_resp
     2: list<base.User> users
+    3: base.PageInfo page_info
 }
 
 service UserService {

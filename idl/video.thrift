@@ -31,11 +31,13 @@ struct FeedResponse {
 struct PublishListRequest {
     1: i64 viewer_id
     2: i64 user_id
+    3: base.Page page
 }
 
 struct PublishListResponse {
     1: base.BaseResp base_resp
     2: list<base.Video> videos
+    3: base.PageInfo page_info
 }
 
 // MGetVideos returns the videos it found in the order of video_ids, with

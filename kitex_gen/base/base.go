@@ -530,3 +530,79 @@ var fieldIDToName_FriendUser = map[int16]string{
 	12: "message",
 	13: "msgType",
 }
+
+type Page struct {
+	Cursor string `thrift:"cursor,1" frugal:"1,default,string" json:"cursor"`
+	Count  int32  `thrift:"count,2" frugal:"2,default,i32" json:"count"`
+}
+
+func NewPage() *Page {
+	return &Page{}
+}
+
+func (p *Page) InitDefault() {
+}
+
+func (p *Page) GetCursor() (v string) {
+	return p.Cursor
+}
+
+func (p *Page) GetCount() (v int32) {
+	return p.Count
+}
+func (p *Page) SetCursor(val string) {
+	p.Cursor = val
+}
+func (p *Page) SetCount(val int32) {
+	p.Count = val
+}
+
+func (p *Page) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("Page(%+v)", *p)
+}
+
+var fieldIDToName_Page = map[int16]string{
+	1: "cursor",
+	2: "count",
+}
+
+type PageInfo struct {
+	NextCursor string `thrift:"next_cursor,1" frugal:"1,default,string" json:"next_cursor"`
+	HasMore    bool   `thrift:"has_more,2" frugal:"2,default,bool" json:"has_more"`
+}
+
+func NewPageInfo() *PageInfo {
+	return &PageInfo{}
+}
+
+func (p *PageInfo) InitDefault() {
+}
+
+func (p *PageInfo) GetNextCursor() (v string) {
+	return p.NextCursor
+}
+
+func (p *PageInfo) GetHasMore() (v bool) {
+	return p.HasMore
+}
+func (p *PageInfo) SetNextCursor(val string) {
+	p.NextCursor = val
+}
+func (p *PageInfo) SetHasMore(val bool) {
+	p.HasMore = val
+}
+
+func (p *PageInfo) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("PageInfo(%+v)", *p)
+}
+
+var fieldIDToName_PageInfo = map[int16]string{
+	1: "next_cursor",
+	2: "has_more",
+}

@@ -94,8 +94,9 @@ var fieldIDToName_FavoriteActionResponse = map[int16]string{
 }
 
 type FavoriteListRequest struct {
-	ViewerId int64 `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
-	UserId   int64 `thrift:"user_id,2" frugal:"2,default,i64" json:"user_id"`
+	ViewerId int64      `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
+	UserId   int64      `thrift:"user_id,2" frugal:"2,default,i64" json:"user_id"`
+	Page     *base.Page `thrift:"page,3" frugal:"3,default,base.Page" json:"page"`
 }
 
 func NewFavoriteListRequest() *FavoriteListRequest {
@@ -112,11 +113,27 @@ func (p *FavoriteListRequest) GetViewerId() (v int64) {
 func (p *FavoriteListRequest) GetUserId() (v int64) {
 	return p.UserId
 }
+
+var FavoriteListRequest_Page_DEFAULT *base.Page
+
+func (p *FavoriteListRequest) GetPage() (v *base.Page) {
+	if !p.IsSetPage() {
+		return FavoriteListRequest_Page_DEFAULT
+	}
+	return p.Page
+}
 func (p *FavoriteListRequest) SetViewerId(val int64) {
 	p.ViewerId = val
 }
 func (p *FavoriteListRequest) SetUserId(val int64) {
 	p.UserId = val
+}
+func (p *FavoriteListRequest) SetPage(val *base.Page) {
+	p.Page = val
+}
+
+func (p *FavoriteListRequest) IsSetPage() bool {
+	return p.Page != nil
 }
 
 func (p *FavoriteListRequest) String() string {
@@ -129,11 +146,13 @@ func (p *FavoriteListRequest) String() string {
 var fieldIDToName_FavoriteListRequest = map[int16]string{
 	1: "viewer_id",
 	2: "user_id",
+	3: "page",
 }
 
 type FavoriteListResponse struct {
 	BaseResp *base.BaseResp `thrift:"base_resp,1" frugal:"1,default,base.BaseResp" json:"base_resp"`
 	Videos   []*base.Video  `thrift:"videos,2" frugal:"2,default,list<base.Video>" json:"videos"`
+	PageInfo *base.PageInfo `thrift:"page_info,3" frugal:"3,default,base.PageInfo" json:"page_info"`
 }
 
 func NewFavoriteListResponse() *FavoriteListResponse {
@@ -155,15 +174,31 @@ func (p *FavoriteListResponse) GetBaseResp() (v *base.BaseResp) {
 func (p *FavoriteListResponse) GetVideos() (v []*base.Video) {
 	return p.Videos
 }
+
+var FavoriteListResponse_PageInfo_DEFAULT *base.PageInfo
+
+func (p *FavoriteListResponse) GetPageInfo() (v *base.PageInfo) {
+	if !p.IsSetPageInfo() {
+		return FavoriteListResponse_PageInfo_DEFAULT
+	}
+	return p.PageInfo
+}
 func (p *FavoriteListResponse) SetBaseResp(val *base.BaseResp) {
 	p.BaseResp = val
 }
 func (p *FavoriteListResponse) SetVideos(val []*base.Video) {
 	p.Videos = val
 }
+func (p *FavoriteListResponse) SetPageInfo(val *base.PageInfo) {
+	p.PageInfo = val
+}
 
 func (p *FavoriteListResponse) IsSetBaseResp() bool {
 	return p.BaseResp != nil
+}
+
+func (p *FavoriteListResponse) IsSetPageInfo() bool {
+	return p.PageInfo != nil
 }
 
 func (p *FavoriteListResponse) String() string {
@@ -176,6 +211,7 @@ func (p *FavoriteListResponse) String() string {
 var fieldIDToName_FavoriteListResponse = map[int16]string{
 	1: "base_resp",
 	2: "videos",
+	3: "page_info",
 }
 
 type MIsFavoriteRequest struct {
@@ -385,8 +421,9 @@ var fieldIDToName_CommentActionResponse = map[int16]string{
 }
 
 type CommentListRequest struct {
-	ViewerId int64 `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
-	VideoId  int64 `thrift:"video_id,2" frugal:"2,default,i64" json:"video_id"`
+	ViewerId int64      `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
+	VideoId  int64      `thrift:"video_id,2" frugal:"2,default,i64" json:"video_id"`
+	Page     *base.Page `thrift:"page,3" frugal:"3,default,base.Page" json:"page"`
 }
 
 func NewCommentListRequest() *CommentListRequest {
@@ -403,11 +440,27 @@ func (p *CommentListRequest) GetViewerId() (v int64) {
 func (p *CommentListRequest) GetVideoId() (v int64) {
 	return p.VideoId
 }
+
+var CommentListRequest_Page_DEFAULT *base.Page
+
+func (p *CommentListRequest) GetPage() (v *base.Page) {
+	if !p.IsSetPage() {
+		return CommentListRequest_Page_DEFAULT
+	}
+	return p.Page
+}
 func (p *CommentListRequest) SetViewerId(val int64) {
 	p.ViewerId = val
 }
 func (p *CommentListRequest) SetVideoId(val int64) {
 	p.VideoId = val
+}
+func (p *CommentListRequest) SetPage(val *base.Page) {
+	p.Page = val
+}
+
+func (p *CommentListRequest) IsSetPage() bool {
+	return p.Page != nil
 }
 
 func (p *CommentListRequest) String() string {
@@ -420,11 +473,13 @@ func (p *CommentListRequest) String() string {
 var fieldIDToName_CommentListRequest = map[int16]string{
 	1: "viewer_id",
 	2: "video_id",
+	3: "page",
 }
 
 type CommentListResponse struct {
 	BaseResp *base.BaseResp  `thrift:"base_resp,1" frugal:"1,default,base.BaseResp" json:"base_resp"`
 	Comments []*base.Comment `thrift:"comments,2" frugal:"2,default,list<base.Comment>" json:"comments"`
+	PageInfo *base.PageInfo  `thrift:"page_info,3" frugal:"3,default,base.PageInfo" json:"page_info"`
 }
 
 func NewCommentListResponse() *CommentListResponse {
@@ -446,15 +501,31 @@ func (p *CommentListResponse) GetBaseResp() (v *base.BaseResp) {
 func (p *CommentListResponse) GetComments() (v []*base.Comment) {
 	return p.Comments
 }
+
+var CommentListResponse_PageInfo_DEFAULT *base.PageInfo
+
+func (p *CommentListResponse) GetPageInfo() (v *base.PageInfo) {
+	if !p.IsSetPageInfo() {
+		return CommentListResponse_PageInfo_DEFAULT
+	}
+	return p.PageInfo
+}
 func (p *CommentListResponse) SetBaseResp(val *base.BaseResp) {
 	p.BaseResp = val
 }
 func (p *CommentListResponse) SetComments(val []*base.Comment) {
 	p.Comments = val
 }
+func (p *CommentListResponse) SetPageInfo(val *base.PageInfo) {
+	p.PageInfo = val
+}
 
 func (p *CommentListResponse) IsSetBaseResp() bool {
 	return p.BaseResp != nil
+}
+
+func (p *CommentListResponse) IsSetPageInfo() bool {
+	return p.PageInfo != nil
 }
 
 func (p *CommentListResponse) String() string {
@@ -467,6 +538,7 @@ func (p *CommentListResponse) String() string {
 var fieldIDToName_CommentListResponse = map[int16]string{
 	1: "base_resp",
 	2: "comments",
+	3: "page_info",
 }
 
 type InteractionService interface {

@@ -103,9 +103,10 @@ var fieldIDToName_SendMessageResponse = map[int16]string{
 }
 
 type ChatRequest struct {
-	UserId     int64 `thrift:"user_id,1" frugal:"1,default,i64" json:"user_id"`
-	ToUserId   int64 `thrift:"to_user_id,2" frugal:"2,default,i64" json:"to_user_id"`
-	PreMsgTime int64 `thrift:"pre_msg_time,3" frugal:"3,default,i64" json:"pre_msg_time"`
+	UserId     int64      `thrift:"user_id,1" frugal:"1,default,i64" json:"user_id"`
+	ToUserId   int64      `thrift:"to_user_id,2" frugal:"2,default,i64" json:"to_user_id"`
+	PreMsgTime int64      `thrift:"pre_msg_time,3" frugal:"3,default,i64" json:"pre_msg_time"`
+	Page       *base.Page `thrift:"page,4" frugal:"4,default,base.Page" json:"page"`
 }
 
 func NewChatRequest() *ChatRequest {
@@ -126,6 +127,15 @@ func (p *ChatRequest) GetToUserId() (v int64) {
 func (p *ChatRequest) GetPreMsgTime() (v int64) {
 	return p.PreMsgTime
 }
+
+var ChatRequest_Page_DEFAULT *base.Page
+
+func (p *ChatRequest) GetPage() (v *base.Page) {
+	if !p.IsSetPage() {
+		return ChatRequest_Page_DEFAULT
+	}
+	return p.Page
+}
 func (p *ChatRequest) SetUserId(val int64) {
 	p.UserId = val
 }
@@ -134,6 +144,13 @@ func (p *ChatRequest) SetToUserId(val int64) {
 }
 func (p *ChatRequest) SetPreMsgTime(val int64) {
 	p.PreMsgTime = val
+}
+func (p *ChatRequest) SetPage(val *base.Page) {
+	p.Page = val
+}
+
+func (p *ChatRequest) IsSetPage() bool {
+	return p.Page != nil
 }
 
 func (p *ChatRequest) String() string {
@@ -147,11 +164,13 @@ var fieldIDToName_ChatRequest = map[int16]string{
 	1: "user_id",
 	2: "to_user_id",
 	3: "pre_msg_time",
+	4: "page",
 }
 
 type ChatResponse struct {
 	BaseResp *base.BaseResp  `thrift:"base_resp,1" frugal:"1,default,base.BaseResp" json:"base_resp"`
 	Messages []*base.Message `thrift:"messages,2" frugal:"2,default,list<base.Message>" json:"messages"`
+	PageInfo *base.PageInfo  `thrift:"page_info,3" frugal:"3,default,base.PageInfo" json:"page_info"`
 }
 
 func NewChatResponse() *ChatResponse {
@@ -173,15 +192,31 @@ func (p *ChatResponse) GetBaseResp() (v *base.BaseResp) {
 func (p *ChatResponse) GetMessages() (v []*base.Message) {
 	return p.Messages
 }
+
+var ChatResponse_PageInfo_DEFAULT *base.PageInfo
+
+func (p *ChatResponse) GetPageInfo() (v *base.PageInfo) {
+	if !p.IsSetPageInfo() {
+		return ChatResponse_PageInfo_DEFAULT
+	}
+	return p.PageInfo
+}
 func (p *ChatResponse) SetBaseResp(val *base.BaseResp) {
 	p.BaseResp = val
 }
 func (p *ChatResponse) SetMessages(val []*base.Message) {
 	p.Messages = val
 }
+func (p *ChatResponse) SetPageInfo(val *base.PageInfo) {
+	p.PageInfo = val
+}
 
 func (p *ChatResponse) IsSetBaseResp() bool {
 	return p.BaseResp != nil
+}
+
+func (p *ChatResponse) IsSetPageInfo() bool {
+	return p.PageInfo != nil
 }
 
 func (p *ChatResponse) String() string {
@@ -194,6 +229,7 @@ func (p *ChatResponse) String() string {
 var fieldIDToName_ChatResponse = map[int16]string{
 	1: "base_resp",
 	2: "messages",
+	3: "page_info",
 }
 
 type LatestMessagesRequest struct {

@@ -443,8 +443,9 @@ var fieldIDToName_FollowResponse = map[int16]string{
 }
 
 type RelationListRequest struct {
-	ViewerId int64 `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
-	UserId   int64 `thrift:"user_id,2" frugal:"2,default,i64" json:"user_id"`
+	ViewerId int64      `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
+	UserId   int64      `thrift:"user_id,2" frugal:"2,default,i64" json:"user_id"`
+	Page     *base.Page `thrift:"page,3" frugal:"3,default,base.Page" json:"page"`
 }
 
 func NewRelationListRequest() *RelationListRequest {
@@ -461,11 +462,27 @@ func (p *RelationListRequest) GetViewerId() (v int64) {
 func (p *RelationListRequest) GetUserId() (v int64) {
 	return p.UserId
 }
+
+var RelationListRequest_Page_DEFAULT *base.Page
+
+func (p *RelationListRequest) GetPage() (v *base.Page) {
+	if !p.IsSetPage() {
+		return RelationListRequest_Page_DEFAULT
+	}
+	return p.Page
+}
 func (p *RelationListRequest) SetViewerId(val int64) {
 	p.ViewerId = val
 }
 func (p *RelationListRequest) SetUserId(val int64) {
 	p.UserId = val
+}
+func (p *RelationListRequest) SetPage(val *base.Page) {
+	p.Page = val
+}
+
+func (p *RelationListRequest) IsSetPage() bool {
+	return p.Page != nil
 }
 
 func (p *RelationListRequest) String() string {
@@ -478,11 +495,13 @@ func (p *RelationListRequest) String() string {
 var fieldIDToName_RelationListRequest = map[int16]string{
 	1: "viewer_id",
 	2: "user_id",
+	3: "page",
 }
 
 type RelationListResponse struct {
 	BaseResp *base.BaseResp `thrift:"base_resp,1" frugal:"1,default,base.BaseResp" json:"base_resp"`
 	Users    []*base.User   `thrift:"users,2" frugal:"2,default,list<base.User>" json:"users"`
+	PageInfo *base.PageInfo `thrift:"page_info,3" frugal:"3,default,base.PageInfo" json:"page_info"`
 }
 
 func NewRelationListResponse() *RelationListResponse {
@@ -504,15 +523,31 @@ func (p *RelationListResponse) GetBaseResp() (v *base.BaseResp) {
 func (p *RelationListResponse) GetUsers() (v []*base.User) {
 	return p.Users
 }
+
+var RelationListResponse_PageInfo_DEFAULT *base.PageInfo
+
+func (p *RelationListResponse) GetPageInfo() (v *base.PageInfo) {
+	if !p.IsSetPageInfo() {
+		return RelationListResponse_PageInfo_DEFAULT
+	}
+	return p.PageInfo
+}
 func (p *RelationListResponse) SetBaseResp(val *base.BaseResp) {
 	p.BaseResp = val
 }
 func (p *RelationListResponse) SetUsers(val []*base.User) {
 	p.Users = val
 }
+func (p *RelationListResponse) SetPageInfo(val *base.PageInfo) {
+	p.PageInfo = val
+}
 
 func (p *RelationListResponse) IsSetBaseResp() bool {
 	return p.BaseResp != nil
+}
+
+func (p *RelationListResponse) IsSetPageInfo() bool {
+	return p.PageInfo != nil
 }
 
 func (p *RelationListResponse) String() string {
@@ -525,6 +560,7 @@ func (p *RelationListResponse) String() string {
 var fieldIDToName_RelationListResponse = map[int16]string{
 	1: "base_resp",
 	2: "users",
+	3: "page_info",
 }
 
 type UserService interface {

@@ -197,8 +197,9 @@ var fieldIDToName_FeedResponse = map[int16]string{
 }
 
 type PublishListRequest struct {
-	ViewerId int64 `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
-	UserId   int64 `thrift:"user_id,2" frugal:"2,default,i64" json:"user_id"`
+	ViewerId int64      `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
+	UserId   int64      `thrift:"user_id,2" frugal:"2,default,i64" json:"user_id"`
+	Page     *base.Page `thrift:"page,3" frugal:"3,default,base.Page" json:"page"`
 }
 
 func NewPublishListRequest() *PublishListRequest {
@@ -215,11 +216,27 @@ func (p *PublishListRequest) GetViewerId() (v int64) {
 func (p *PublishListRequest) GetUserId() (v int64) {
 	return p.UserId
 }
+
+var PublishListRequest_Page_DEFAULT *base.Page
+
+func (p *PublishListRequest) GetPage() (v *base.Page) {
+	if !p.IsSetPage() {
+		return PublishListRequest_Page_DEFAULT
+	}
+	return p.Page
+}
 func (p *PublishListRequest) SetViewerId(val int64) {
 	p.ViewerId = val
 }
 func (p *PublishListRequest) SetUserId(val int64) {
 	p.UserId = val
+}
+func (p *PublishListRequest) SetPage(val *base.Page) {
+	p.Page = val
+}
+
+func (p *PublishListRequest) IsSetPage() bool {
+	return p.Page != nil
 }
 
 func (p *PublishListRequest) String() string {
@@ -232,11 +249,13 @@ func (p *PublishListRequest) String() string {
 var fieldIDToName_PublishListRequest = map[int16]string{
 	1: "viewer_id",
 	2: "user_id",
+	3: "page",
 }
 
 type PublishListResponse struct {
 	BaseResp *base.BaseResp `thrift:"base_resp,1" frugal:"1,default,base.BaseResp" json:"base_resp"`
 	Videos   []*base.Video  `thrift:"videos,2" frugal:"2,default,list<base.Video>" json:"videos"`
+	PageInfo *base.PageInfo `thrift:"page_info,3" frugal:"3,default,base.PageInfo" json:"page_info"`
 }
 
 func NewPublishListResponse() *PublishListResponse {
@@ -258,15 +277,31 @@ func (p *PublishListResponse) GetBaseResp() (v *base.BaseResp) {
 func (p *PublishListResponse) GetVideos() (v []*base.Video) {
 	return p.Videos
 }
+
+var PublishListResponse_PageInfo_DEFAULT *base.PageInfo
+
+func (p *PublishListResponse) GetPageInfo() (v *base.PageInfo) {
+	if !p.IsSetPageInfo() {
+		return PublishListResponse_PageInfo_DEFAULT
+	}
+	return p.PageInfo
+}
 func (p *PublishListResponse) SetBaseResp(val *base.BaseResp) {
 	p.BaseResp = val
 }
 func (p *PublishListResponse) SetVideos(val []*base.Video) {
 	p.Videos = val
 }
+func (p *PublishListResponse) SetPageInfo(val *base.PageInfo) {
+	p.PageInfo = val
+}
 
 func (p *PublishListResponse) IsSetBaseResp() bool {
 	return p.BaseResp != nil
+}
+
+func (p *PublishListResponse) IsSetPageInfo() bool {
+	return p.PageInfo != nil
 }
 
 func (p *PublishListResponse) String() string {
@@ -279,6 +314,7 @@ func (p *PublishListResponse) String() string {
 var fieldIDToName_PublishListResponse = map[int16]string{
 	1: "base_resp",
 	2: "videos",
+	3: "page_info",
 }
 
 type MGetVideosRequest struct {

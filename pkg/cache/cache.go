@@ -1,14 +1,19 @@
-// Package cache holds douyin's Redis access: a key-prefixed client and a
-// generation-checked cache-aside that can never serve a value older than
-// the last invalidation.
+// Package cache holds douyin's Redis access: a key-prefixed client, and
+// caches that can never serve a value older than the last invalidation,
+// whichever instance made it: every cached value carries the generation of
+// what it was read from, generations live in Redis, and an invalidation
+// bumps them. Values are kept in Redis (shared by instances) and in
+// process (near, no decoding), and each read checks the generations in
+// one round trip.
 package cache
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"time"
 
+	"github.com/bytedance/sonic"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/redis/go-redis/extra/redisotel/v9"
 	"github.com/redis/go-redis/v9"
 )
@@ -46,16 +51,22 @@ func (s *Client) Close() error { return s.RDB.Close() }
 // Entities caches values of type T by int64 id. Every cached value carries
 // the generation of its id read before the source was read; Invalidate bumps
 // the generation, so a value filled from a read that raced with a change is
-// never served.
+// never served, here or in any other instance.
 type Entities[T any] struct {
-	store *Client
-	name  string
-	ttl   time.Duration
+	client *Client
+	name   string
+	ttl    time.Duration
+	// near holds values read in this process, so a read whose generations
+	// match costs one small MGET and no decoding.
+	near *expirable.LRU[int64, envelope[T]]
 }
 
+// nearSize bounds the values an Entities keeps in process.
+const nearSize = 50_000
+
 // NewEntities caches T under name for ttl.
-func NewEntities[T any](store *Client, name string, ttl time.Duration) *Entities[T] {
-	return &Entities[T]{store: store, name: name, ttl: ttl}
+func NewEntities[T any](client *Client, name string, ttl time.Duration) *Entities[T] {
+	return &Entities[T]{client: client, name: name, ttl: ttl, near: expirable.NewLRU[int64, envelope[T]](nearSize, nil, ttl)}
 }
 
 type envelope[T any] struct {
@@ -64,12 +75,16 @@ type envelope[T any] struct {
 }
 
 func (e *Entities[T]) valueKey(id int64) string {
-	return e.store.Key(e.name, strconv.FormatInt(id, 10))
+	return e.client.Key(e.name, strconv.FormatInt(id, 10))
 }
 
 func (e *Entities[T]) genKey(id int64) string {
-	return e.store.Key(e.name, "gen", strconv.FormatInt(id, 10))
+	return e.client.Key(e.name, "gen", strconv.FormatInt(id, 10))
 }
+
+// genTTL keeps a generation longer than any value it guards, in Redis and
+// in process (Fill renews it), so it never restarts under a value.
+func (e *Entities[T]) genTTL() time.Duration { return 4*e.ttl + time.Hour }
 
 // Lookup is the result of Get: the fresh values found, and the generations
 // of the ids that missed, to pass to Fill.
@@ -79,7 +94,8 @@ type Lookup[T any] struct {
 	gens   map[int64]int64
 }
 
-// Get reads ids in one round trip. Redis errors count as misses.
+// Get reads ids in one round trip: the generation of every id, and the
+// value of those not held in process. Redis errors count as misses.
 func (e *Entities[T]) Get(ctx context.Context, ids []int64) Lookup[T] {
 	res := Lookup[T]{Found: make(map[int64]T, len(ids)), gens: make(map[int64]int64, len(ids))}
 	if len(ids) == 0 {
@@ -89,20 +105,30 @@ func (e *Entities[T]) Get(ctx context.Context, ids []int64) Lookup[T] {
 	for _, id := range ids {
 		keys = append(keys, e.genKey(id))
 	}
+	var remote []int64 // ids whose value is read from Redis
 	for _, id := range ids {
-		keys = append(keys, e.valueKey(id))
+		if _, ok := e.near.Peek(id); !ok {
+			remote = append(remote, id)
+			keys = append(keys, e.valueKey(id))
+		}
 	}
-	vals, err := e.store.RDB.MGet(ctx, keys...).Result()
+	vals, err := e.client.RDB.MGet(ctx, keys...).Result()
 	if err != nil {
 		res.Missed = append(res.Missed, ids...)
 		return res
 	}
 	for i, id := range ids {
-		gen := parseGen(vals[i])
-		res.gens[id] = gen
+		res.gens[id] = parseGen(vals[i])
+	}
+	for i, id := range remote {
 		raw, ok := vals[len(ids)+i].(string)
 		var env envelope[T]
-		if ok && json.Unmarshal([]byte(raw), &env) == nil && env.Gen == gen {
+		if ok && sonic.UnmarshalString(raw, &env) == nil && env.Gen == res.gens[id] {
+			e.near.Add(id, env)
+		}
+	}
+	for _, id := range ids {
+		if env, ok := e.near.Get(id); ok && env.Gen == res.gens[id] {
 			res.Found[id] = env.Value
 			continue
 		}
@@ -125,34 +151,23 @@ func (e *Entities[T]) Fill(ctx context.Context, lookup Lookup[T], values map[int
 	if len(values) == 0 {
 		return
 	}
-	pipe := e.store.RDB.Pipeline()
+	pipe := e.client.RDB.Pipeline()
 	for id, v := range values {
-		raw, err := json.Marshal(envelope[T]{Gen: lookup.gens[id], Value: v})
+		env := envelope[T]{Gen: lookup.gens[id], Value: v}
+		raw, err := sonic.MarshalString(env)
 		if err != nil {
 			continue
 		}
+		e.near.Add(id, env)
 		pipe.Set(ctx, e.valueKey(id), raw, e.ttl)
+		pipe.Expire(ctx, e.genKey(id), e.genTTL())
 	}
 	_, _ = pipe.Exec(ctx)
 }
 
-// Invalidate makes every cached value of ids stale, including any fill
-// still in flight. It must run after the source change committed.
-func (e *Entities[T]) Invalidate(ctx context.Context, ids ...int64) error {
-	pipe := e.store.RDB.Pipeline()
-	for _, id := range ids {
-		pipe.Incr(ctx, e.genKey(id))
-		// The generation must outlive any value it guards.
-		pipe.Expire(ctx, e.genKey(id), 4*e.ttl+time.Hour)
-		pipe.Del(ctx, e.valueKey(id))
-	}
-	_, err := pipe.Exec(ctx)
-	return err
-}
-
-// Load returns the values of ids: cached ones from Redis, the rest from
-// source (called with the ids that missed, only when some did), which are
-// then cached. Ids source does not find are left out.
+// Load returns the values of ids: cached ones, the rest from source
+// (called with the ids that missed, only when some did), which are then
+// cached. Ids source does not find are left out.
 func (e *Entities[T]) Load(ctx context.Context, ids []int64, source func(ctx context.Context, ids []int64) (map[int64]T, error)) (map[int64]T, error) {
 	lookup := e.Get(ctx, ids)
 	if len(lookup.Missed) == 0 {
@@ -168,3 +183,21 @@ func (e *Entities[T]) Load(ctx context.Context, ids []int64, source func(ctx con
 	e.Fill(ctx, lookup, fresh)
 	return lookup.Found, nil
 }
+
+// Invalidate makes every cached value of ids stale, in every instance,
+// including any fill still in flight. It must run after the source change
+// committed.
+func (e *Entities[T]) Invalidate(ctx context.Context, ids ...int64) error {
+	pipe := e.client.RDB.Pipeline()
+	for _, id := range ids {
+		e.near.Remove(id)
+		pipe.Incr(ctx, e.genKey(id))
+		pipe.Expire(ctx, e.genKey(id), e.genTTL())
+		pipe.Del(ctx, e.valueKey(id))
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// redisNil is what a read of a missing key returns.
+const redisNil = redis.Nil

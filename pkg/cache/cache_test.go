@@ -232,3 +232,27 @@ func TestRedisDownMeansMisses(t *testing.T) {
 		t.Fatal("Invalidate with Redis down reported success")
 	}
 }
+
+// Two instances of a service share Redis but keep their own near copies:
+// an invalidation by one makes the other's copy stale at once.
+func TestInvalidationReachesEveryInstance(t *testing.T) {
+	store := testutil.Cache(t)
+	ctx := context.Background()
+	a := cache.NewEntities[profile](store, "profile", time.Minute)
+	b := cache.NewEntities[profile](store, "profile", time.Minute)
+	a.Fill(ctx, a.Get(ctx, []int64{1}), map[int64]profile{1: {Name: "old"}})
+	if got := b.Get(ctx, []int64{1}).Found[1]; got.Name != "old" {
+		t.Fatalf("second instance read %+v, want the shared copy", got)
+	}
+	if got := a.Get(ctx, []int64{1}).Found[1]; got.Name != "old" {
+		t.Fatalf("first instance read %+v from its near copy", got)
+	}
+	if err := b.Invalidate(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	for name, e := range map[string]*cache.Entities[profile]{"a": a, "b": b} {
+		if l := e.Get(ctx, []int64{1}); len(l.Found) != 0 {
+			t.Fatalf("instance %s served %+v after another invalidated it", name, l.Found)
+		}
+	}
+}

@@ -43,7 +43,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	base := deps.Config.PublicBase()
 	svc := service.New(service.Deps{
 		Users:     users,
-		Relations: dal.NewRelations(deps.DB, outbox),
+		Relations: dal.NewCachedRelations(dal.NewRelations(deps.DB, outbox), deps.Cache),
 		Applied:   applied,
 	}, service.Options{
 		AvatarURL:     base + "/static/avatar.png",

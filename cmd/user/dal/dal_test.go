@@ -14,6 +14,7 @@ import (
 
 	"github.com/douyin-go/douyin/pkg/cache"
 	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
@@ -32,7 +33,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	gdb := testutil.DB(t)
 	store := testutil.Cache(t)
-	outbox := eventbus.NewOutbox("user_outbox")
+	outbox := eventbus.NewOutbox(OutboxTable)
 	if err := Migrate(gdb); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
@@ -315,15 +316,15 @@ func TestRelationQueries(t *testing.T) {
 		got  func() ([]int64, error)
 		want []int64
 	}{
-		{"followees of a, most recent first", func() ([]int64, error) { return e.rels.FolloweesOf(ctx, a) }, []int64{d, b, c}},
-		{"followers of a", func() ([]int64, error) { return e.rels.FollowersOf(ctx, a) }, []int64{d, b}},
-		{"followers of b", func() ([]int64, error) { return e.rels.FollowersOf(ctx, b) }, []int64{c, a}},
-		{"friends of a are mutual only", func() ([]int64, error) { return e.rels.FriendsOf(ctx, a) }, []int64{d, b}},
-		{"friends of b", func() ([]int64, error) { return e.rels.FriendsOf(ctx, b) }, []int64{a}},
-		{"c follows b who does not follow back", func() ([]int64, error) { return e.rels.FriendsOf(ctx, c) }, nil},
-		{"lonely follows nobody", func() ([]int64, error) { return e.rels.FolloweesOf(ctx, lonely) }, nil},
-		{"nobody follows lonely", func() ([]int64, error) { return e.rels.FollowersOf(ctx, lonely) }, nil},
-		{"lonely has no friends", func() ([]int64, error) { return e.rels.FriendsOf(ctx, lonely) }, nil},
+		{"followees of a, most recent first", func() ([]int64, error) { return idsOf(e.rels.FolloweesOf(ctx, a, paging.Pos{}, paging.Default)) }, []int64{d, b, c}},
+		{"followers of a", func() ([]int64, error) { return idsOf(e.rels.FollowersOf(ctx, a, paging.Pos{}, paging.Default)) }, []int64{d, b}},
+		{"followers of b", func() ([]int64, error) { return idsOf(e.rels.FollowersOf(ctx, b, paging.Pos{}, paging.Default)) }, []int64{c, a}},
+		{"friends of a are mutual only", func() ([]int64, error) { return idsOf(e.rels.FriendsOf(ctx, a, paging.Pos{}, paging.Default)) }, []int64{d, b}},
+		{"friends of b", func() ([]int64, error) { return idsOf(e.rels.FriendsOf(ctx, b, paging.Pos{}, paging.Default)) }, []int64{a}},
+		{"c follows b who does not follow back", func() ([]int64, error) { return idsOf(e.rels.FriendsOf(ctx, c, paging.Pos{}, paging.Default)) }, nil},
+		{"lonely follows nobody", func() ([]int64, error) { return idsOf(e.rels.FolloweesOf(ctx, lonely, paging.Pos{}, paging.Default)) }, nil},
+		{"nobody follows lonely", func() ([]int64, error) { return idsOf(e.rels.FollowersOf(ctx, lonely, paging.Pos{}, paging.Default)) }, nil},
+		{"lonely has no friends", func() ([]int64, error) { return idsOf(e.rels.FriendsOf(ctx, lonely, paging.Pos{}, paging.Default)) }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -341,7 +342,7 @@ func TestRelationQueries(t *testing.T) {
 		if err := e.db.Model(&Follow{}).Where("follower_id = ?", a).Update("created_at", base).Error; err != nil {
 			t.Fatal(err)
 		}
-		got, err := e.rels.FolloweesOf(ctx, a)
+		got, err := idsOf(e.rels.FolloweesOf(ctx, a, paging.Pos{}, paging.Default))
 		if err != nil || !reflect.DeepEqual(got, []int64{d, c, b}) {
 			t.Fatalf("got %v, %v; want %v", got, err, []int64{d, c, b})
 		}
@@ -351,11 +352,11 @@ func TestRelationQueries(t *testing.T) {
 		if _, err := e.rels.Unfollow(ctx, d, a); err != nil {
 			t.Fatal(err)
 		}
-		got, err := e.rels.FriendsOf(ctx, a)
+		got, err := idsOf(e.rels.FriendsOf(ctx, a, paging.Pos{}, paging.Default))
 		if err != nil || !reflect.DeepEqual(got, []int64{b}) {
 			t.Fatalf("friends of a = %v, %v; want [b]", got, err)
 		}
-		got, err = e.rels.FriendsOf(ctx, d)
+		got, err = idsOf(e.rels.FriendsOf(ctx, d, paging.Pos{}, paging.Default))
 		if err != nil || len(got) != 0 {
 			t.Fatalf("friends of d = %v, %v; want none", got, err)
 		}
@@ -490,4 +491,148 @@ func TestByIDsWorksWithoutRedis(t *testing.T) {
 	if err := e.users.Invalidate(context.Background(), ids[0]); err == nil {
 		t.Fatal("Invalidate with Redis down reported success")
 	}
+}
+
+// idsOf is the user ids of a page.
+func idsOf(page []paging.Pos, err error) ([]int64, error) {
+	var ids []int64
+	for _, p := range page {
+		ids = append(ids, p.ID)
+	}
+	return ids, err
+}
+
+// Pages of a list, read one after another through their cursors, visit
+// every edge exactly once, newest first, even when times tie.
+func TestRelationPagesVisitEveryEdgeOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ids := e.createUsers(t, "star", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11")
+	star, fans := ids[0], ids[1:]
+	base := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for i, fan := range fans {
+		// Three fans a second: ties, broken by id.
+		if _, err := e.rels.Follow(ctx, fan, star, base.Add(time.Duration(i/3)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, size := range []int{1, 4, 11, 50} {
+		var seen []paging.Pos
+		after := paging.Pos{}
+		for {
+			page, err := e.rels.FollowersOf(ctx, star, after, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, page...)
+			if len(page) < size {
+				break
+			}
+			after = page[len(page)-1]
+		}
+		if len(seen) != len(fans) {
+			t.Fatalf("size %d: pages visited %d edges, want %d: %v", size, len(seen), len(fans), seen)
+		}
+		for i := 1; i < len(seen); i++ {
+			a, b := seen[i-1], seen[i]
+			if a.At < b.At || a.At == b.At && a.ID <= b.ID {
+				t.Fatalf("size %d: %v then %v is not strictly newest first", size, a, b)
+			}
+		}
+	}
+}
+
+// The friends table follows the follows: a mutual follow makes both
+// directions, an unfollow ends them, and a database from before the table
+// existed gets it filled on migration.
+func TestFriendsFollowTheFollows(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ids := e.createUsers(t, "a", "b", "c")
+	a, b, c := ids[0], ids[1], ids[2]
+	friends := func() int64 { return e.count(t, &Friend{}) }
+	now := time.Now()
+	if _, err := e.rels.Follow(ctx, a, b, now); err != nil {
+		t.Fatal(err)
+	}
+	if friends() != 0 {
+		t.Fatal("a one-way follow made friends")
+	}
+	if _, err := e.rels.Follow(ctx, b, a, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.rels.Follow(ctx, c, a, now); err != nil {
+		t.Fatal(err)
+	}
+	if friends() != 2 {
+		t.Fatalf("%d friend rows after a mutual follow, want 2", friends())
+	}
+	if err := e.db.Migrator().DropTable(&Friend{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Migrate(e.db); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := idsOf(e.rels.FriendsOf(ctx, b, paging.Pos{}, 10)); !reflect.DeepEqual(got, []int64{a}) {
+		t.Fatalf("after the backfill b's friends are %v, want [a]", got)
+	}
+	if _, err := e.rels.Unfollow(ctx, a, b); err != nil {
+		t.Fatal(err)
+	}
+	if friends() != 0 {
+		t.Fatalf("%d friend rows after an unfollow, want 0", friends())
+	}
+}
+
+// Two user-service instances cache lists and flags; a follow through one
+// is seen at once by the other.
+func TestCachedRelationsSeeEveryInstancesChanges(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ids := e.createUsers(t, "a", "b")
+	a, b := ids[0], ids[1]
+	one, other := NewCachedRelations(e.rels, e.store), NewCachedRelations(e.rels, e.store)
+	read := func(c *CachedRelations) (bool, []int64, []int64) {
+		flags, err := c.Following(ctx, a, []int64{b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		followers, err := idsOf(c.FollowersOf(ctx, b, paging.Pos{}, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		friends, err := idsOf(c.FriendsOf(ctx, a, paging.Pos{}, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return flags[b], followers, friends
+	}
+	if f, fol, _ := read(one); f || len(fol) != 0 {
+		t.Fatalf("before: is_follow %v followers %v", f, fol)
+	}
+	if _, err := other.Follow(ctx, a, b, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Follow(ctx, b, a, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if f, fol, fr := read(one); !f || !reflect.DeepEqual(fol, []int64{a}) || !reflect.DeepEqual(fr, []int64{b}) {
+		t.Fatalf("after a follow elsewhere: is_follow %v followers %v friends %v", f, fol, fr)
+	}
+	if _, err := other.Unfollow(ctx, a, b); err != nil {
+		t.Fatal(err)
+	}
+	if f, fol, fr := read(one); f || len(fol) != 0 || len(fr) != 0 {
+		t.Fatalf("after an unfollow elsewhere: is_follow %v followers %v friends %v", f, fol, fr)
+	}
+}
+
+// count counts the rows of model.
+func (e *env) count(t *testing.T, model any) int64 {
+	t.Helper()
+	var n int64
+	if err := e.db.Model(model).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -26,17 +26,33 @@ type User struct {
 	CreatedAt      time.Time `gorm:"not null" json:"-"`
 }
 
-// Follow is one edge: FollowerID follows FolloweeID.
+// Follow is one edge: FollowerID follows FolloweeID since CreatedAt. The
+// two indexes serve one page of either side's list, newest first.
 type Follow struct {
-	FollowerID int64     `gorm:"primaryKey;autoIncrement:false"`
-	FolloweeID int64     `gorm:"primaryKey;autoIncrement:false;index:idx_follows_followee"`
-	CreatedAt  time.Time `gorm:"not null;index:idx_follows_created"`
+	FollowerID int64     `gorm:"primaryKey;autoIncrement:false;index:idx_follows_follower_created,priority:1;index:idx_follows_followee_created,priority:3"`
+	FolloweeID int64     `gorm:"primaryKey;autoIncrement:false;index:idx_follows_followee_created,priority:1;index:idx_follows_follower_created,priority:3"`
+	CreatedAt  time.Time `gorm:"not null;index:idx_follows_follower_created,priority:2;index:idx_follows_followee_created,priority:2"`
+}
+
+// Friend is one direction of a mutual follow, kept beside the follows in
+// the same transaction, so a page of friends is one index range however
+// many users either side follows.
+type Friend struct {
+	UserID    int64     `gorm:"primaryKey;autoIncrement:false;index:idx_friends_user_created,priority:1"`
+	FriendID  int64     `gorm:"primaryKey;autoIncrement:false;index:idx_friends_user_created,priority:3"`
+	CreatedAt time.Time `gorm:"not null;index:idx_friends_user_created,priority:2"`
 }
 
 // Migrate creates the user service's tables.
 func Migrate(db *gorm.DB) error {
-	if err := db.AutoMigrate(&User{}, &Follow{}); err != nil {
+	hadFriends := db.Migrator().HasTable(&Friend{})
+	if err := db.AutoMigrate(&User{}, &Follow{}, &Friend{}); err != nil {
 		return err
+	}
+	if !hadFriends {
+		if err := backfillFriends(db); err != nil {
+			return err
+		}
 	}
 	if db.Name() == "mysql" {
 		// Usernames compare exactly, as SQLite compares them: "Bob" and
@@ -44,4 +60,17 @@ func Migrate(db *gorm.DB) error {
 		return db.Exec("ALTER TABLE users MODIFY username VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL").Error
 	}
 	return nil
+}
+
+// backfillFriends fills the friends table, new in this version, from the
+// follows of an existing database: friends since the later of the two
+// follows.
+func backfillFriends(db *gorm.DB) error {
+	insert := "INSERT OR IGNORE INTO"
+	if db.Name() == "mysql" {
+		insert = "INSERT IGNORE INTO"
+	}
+	return db.Exec(insert + ` friends (user_id, friend_id, created_at)
+		SELECT f.follower_id, f.followee_id, CASE WHEN f.created_at > b.created_at THEN f.created_at ELSE b.created_at END
+		FROM follows f JOIN follows b ON b.follower_id = f.followee_id AND b.followee_id = f.follower_id`).Error
 }

@@ -9,10 +9,12 @@ import (
 
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
-// Relations stores follow edges. Changing an edge and writing its event
-// happen in one transaction, and only when the edge really changed.
+// Relations stores follow edges and the friendships they make. Changing an
+// edge, its friendship and writing its event happen in one transaction,
+// and only when the edge really changed.
 type Relations struct {
 	db     *gorm.DB
 	outbox *eventbus.Outbox
@@ -23,32 +25,53 @@ func NewRelations(gdb *gorm.DB, outbox *eventbus.Outbox) *Relations {
 	return &Relations{db: gdb, outbox: outbox}
 }
 
-// Follow makes follower follow followee since at; it returns the ids of the events
-// written (none if the edge already existed).
+// Follow makes follower follow followee since at; it returns the ids of
+// the events written (none if the edge already existed).
 func (r *Relations) Follow(ctx context.Context, follower, followee int64, at time.Time) ([]string, error) {
+	// Whole milliseconds, as cursors carry them (and MySQL keeps them).
+	at = at.UTC().Truncate(time.Millisecond)
 	return r.outbox.Transact(ctx, r.db, func(tx *gorm.DB, emit eventbus.Emit) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).
 			Create(&Follow{FollowerID: follower, FolloweeID: followee, CreatedAt: at})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
+		if err := befriendIfMutual(tx, follower, followee, at); err != nil {
+			return err
+		}
 		return emit(events.Followed{FollowerID: follower, FolloweeID: followee, Delta: 1})
 	})
 }
 
-// Unfollow removes the edge; it returns the ids of the events written
-// (none if there was no edge).
+// befriendIfMutual records the friendship when followee already follows
+// follower back.
+func befriendIfMutual(tx *gorm.DB, follower, followee int64, at time.Time) error {
+	var back int64
+	if err := tx.Model(&Follow{}).Where("follower_id = ? AND followee_id = ?", followee, follower).Count(&back).Error; err != nil || back == 0 {
+		return err
+	}
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).
+		Create([]Friend{{UserID: follower, FriendID: followee, CreatedAt: at}, {UserID: followee, FriendID: follower, CreatedAt: at}}).Error
+}
+
+// Unfollow removes the edge and any friendship it made; it returns the ids
+// of the events written (none if there was no edge).
 func (r *Relations) Unfollow(ctx context.Context, follower, followee int64) ([]string, error) {
 	return r.outbox.Transact(ctx, r.db, func(tx *gorm.DB, emit eventbus.Emit) error {
 		res := tx.Where("follower_id = ? AND followee_id = ?", follower, followee).Delete(&Follow{})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
+		err := tx.Where("(user_id = ? AND friend_id = ?) OR (user_id = ? AND friend_id = ?)", follower, followee, followee, follower).
+			Delete(&Friend{}).Error
+		if err != nil {
+			return err
+		}
 		return emit(events.Followed{FollowerID: follower, FolloweeID: followee, Delta: -1})
 	})
 }
 
-// Following returns which of ids viewer follows.
+// Following returns which of ids viewer follows (only those it does).
 func (r *Relations) Following(ctx context.Context, viewer int64, ids []int64) (map[int64]bool, error) {
 	out := make(map[int64]bool, len(ids))
 	if viewer == 0 || len(ids) == 0 {
@@ -64,29 +87,40 @@ func (r *Relations) Following(ctx context.Context, viewer int64, ids []int64) (m
 	return out, err
 }
 
-// FolloweesOf lists whom user follows, most recent first.
-func (r *Relations) FolloweesOf(ctx context.Context, user int64) ([]int64, error) {
-	var ids []int64
-	err := r.db.WithContext(ctx).Model(&Follow{}).Where("follower_id = ?", user).
-		Order("created_at DESC, followee_id DESC").Pluck("followee_id", &ids).Error
-	return ids, err
+// FolloweesOf lists, newest first, at most limit users whom user follows,
+// after position after: each as (when followed, user id).
+func (r *Relations) FolloweesOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
+	return page(r.db.WithContext(ctx).Model(&Follow{}).Where("follower_id = ?", user), "created_at", "followee_id", after, limit)
 }
 
-// FollowersOf lists who follows user, most recent first.
-func (r *Relations) FollowersOf(ctx context.Context, user int64) ([]int64, error) {
-	var ids []int64
-	err := r.db.WithContext(ctx).Model(&Follow{}).Where("followee_id = ?", user).
-		Order("created_at DESC, follower_id DESC").Pluck("follower_id", &ids).Error
-	return ids, err
+// FollowersOf lists, newest first, at most limit users who follow user,
+// after position after.
+func (r *Relations) FollowersOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
+	return page(r.db.WithContext(ctx).Model(&Follow{}).Where("followee_id = ?", user), "created_at", "follower_id", after, limit)
 }
 
-// FriendsOf lists users who follow user and whom user follows, most
-// recently followed by user first.
-func (r *Relations) FriendsOf(ctx context.Context, user int64) ([]int64, error) {
-	var ids []int64
-	err := r.db.WithContext(ctx).Table("follows AS f").
-		Joins("JOIN follows AS b ON b.follower_id = f.followee_id AND b.followee_id = f.follower_id").
-		Where("f.follower_id = ?", user).
-		Order("f.created_at DESC, f.followee_id DESC").Pluck("f.followee_id", &ids).Error
-	return ids, err
+// FriendsOf lists, newest friendship first, at most limit users who follow
+// user and whom user follows, after position after.
+func (r *Relations) FriendsOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
+	return page(r.db.WithContext(ctx).Model(&Friend{}).Where("user_id = ?", user), "created_at", "friend_id", after, limit)
+}
+
+// page reads one page of q ordered newest first by (timeCol, idCol), the
+// rows strictly after position after: one index range of limit rows.
+// Columns are fixed names from code, never input.
+func page(q *gorm.DB, timeCol, idCol string, after paging.Pos, limit int) ([]paging.Pos, error) {
+	if !after.IsStart() {
+		at := time.UnixMilli(after.At).UTC()
+		q = q.Where(timeCol+" < ? OR ("+timeCol+" = ? AND "+idCol+" < ?)", at, at, after.ID)
+	}
+	var rows []struct {
+		At time.Time
+		ID int64
+	}
+	err := q.Select(timeCol+" AS at", idCol+" AS id").Order(timeCol + " DESC").Order(idCol + " DESC").Limit(limit).Scan(&rows).Error
+	out := make([]paging.Pos, len(rows))
+	for i, r := range rows {
+		out[i] = paging.Pos{At: r.At.UnixMilli(), ID: r.ID}
+	}
+	return out, err
 }

@@ -47,16 +47,16 @@ func (h *Handler) Follow(ctx context.Context, req *user.FollowRequest) (*user.Fo
 }
 
 func (h *Handler) FollowList(ctx context.Context, req *user.RelationListRequest) (*user.RelationListResponse, error) {
-	users, err := h.Svc.FollowList(ctx, req.ViewerId, req.UserId)
-	return &user.RelationListResponse{BaseResp: h.BaseResp(ctx, err), Users: users}, nil
+	users, info, err := h.Svc.FollowList(ctx, req.ViewerId, req.UserId, req.Page)
+	return &user.RelationListResponse{BaseResp: h.BaseResp(ctx, err), Users: users, PageInfo: info}, nil
 }
 
 func (h *Handler) FollowerList(ctx context.Context, req *user.RelationListRequest) (*user.RelationListResponse, error) {
-	users, err := h.Svc.FollowerList(ctx, req.ViewerId, req.UserId)
-	return &user.RelationListResponse{BaseResp: h.BaseResp(ctx, err), Users: users}, nil
+	users, info, err := h.Svc.FollowerList(ctx, req.ViewerId, req.UserId, req.Page)
+	return &user.RelationListResponse{BaseResp: h.BaseResp(ctx, err), Users: users, PageInfo: info}, nil
 }
 
 func (h *Handler) FriendList(ctx context.Context, req *user.RelationListRequest) (*user.RelationListResponse, error) {
-	users, err := h.Svc.FriendList(ctx, req.ViewerId, req.UserId)
-	return &user.RelationListResponse{BaseResp: h.BaseResp(ctx, err), Users: users}, nil
+	users, info, err := h.Svc.FriendList(ctx, req.ViewerId, req.UserId, req.Page)
+	return &user.RelationListResponse{BaseResp: h.BaseResp(ctx, err), Users: users, PageInfo: info}, nil
 }

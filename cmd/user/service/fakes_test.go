@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/douyin-go/douyin/cmd/user/dal"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
 // fakeUsers is an in-memory UserStore. Setting an err field makes the
@@ -155,36 +156,40 @@ func (f *fakeRelations) Following(_ context.Context, viewer int64, ids []int64) 
 	return out, nil
 }
 
-// list returns pick(edge) of the edges keep accepts, most recent first.
-func (f *fakeRelations) list(keep func(edge) bool, pick func(edge) int64) ([]int64, error) {
+// list returns one page of pick(edge) of the edges keep accepts, most
+// recent first, each at its edge's rank as the time.
+func (f *fakeRelations) list(keep func(edge) bool, pick func(edge) int64, after paging.Pos, limit int) ([]paging.Pos, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.listErr != nil {
 		return nil, f.listErr
 	}
-	var es []edge
-	for e := range f.edges {
+	var all []paging.Pos
+	for e, rank := range f.edges {
 		if keep(e) {
-			es = append(es, e)
+			all = append(all, paging.Pos{At: int64(rank), ID: pick(e)})
 		}
 	}
-	sort.Slice(es, func(i, j int) bool { return f.edges[es[i]] > f.edges[es[j]] })
-	ids := []int64{}
-	for _, e := range es {
-		ids = append(ids, pick(e))
+	sort.Slice(all, func(i, j int) bool { return all[i].At > all[j].At || all[i].At == all[j].At && all[i].ID > all[j].ID })
+	out := []paging.Pos{}
+	for _, p := range all {
+		older := p.At < after.At || p.At == after.At && p.ID < after.ID
+		if (after.IsStart() || older) && len(out) < limit {
+			out = append(out, p)
+		}
 	}
-	return ids, nil
+	return out, nil
 }
 
-func (f *fakeRelations) FolloweesOf(_ context.Context, user int64) ([]int64, error) {
-	return f.list(func(e edge) bool { return e.from == user }, func(e edge) int64 { return e.to })
+func (f *fakeRelations) FolloweesOf(_ context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
+	return f.list(func(e edge) bool { return e.from == user }, func(e edge) int64 { return e.to }, after, limit)
 }
 
-func (f *fakeRelations) FollowersOf(_ context.Context, user int64) ([]int64, error) {
-	return f.list(func(e edge) bool { return e.to == user }, func(e edge) int64 { return e.from })
+func (f *fakeRelations) FollowersOf(_ context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
+	return f.list(func(e edge) bool { return e.to == user }, func(e edge) int64 { return e.from }, after, limit)
 }
 
-func (f *fakeRelations) FriendsOf(_ context.Context, user int64) ([]int64, error) {
+func (f *fakeRelations) FriendsOf(_ context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
 	f.mu.Lock()
 	back := map[int64]bool{}
 	for e := range f.edges {
@@ -193,5 +198,5 @@ func (f *fakeRelations) FriendsOf(_ context.Context, user int64) ([]int64, error
 		}
 	}
 	f.mu.Unlock()
-	return f.list(func(e edge) bool { return e.from == user && back[e.to] }, func(e edge) int64 { return e.to })
+	return f.list(func(e edge) bool { return e.from == user && back[e.to] }, func(e edge) int64 { return e.to }, after, limit)
 }

@@ -4,30 +4,49 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
-// FollowList lists whom user follows, as viewer sees them.
-func (s *Service) FollowList(ctx context.Context, viewer, user int64) ([]*base.User, error) {
-	return s.relationList(ctx, viewer, user, s.Relations.FolloweesOf)
+// FollowList lists one page of whom user follows, newest first, as viewer
+// sees them.
+func (s *Service) FollowList(ctx context.Context, viewer, user int64, page *base.Page) ([]*base.User, *base.PageInfo, error) {
+	return s.relationList(ctx, viewer, user, page, s.Relations.FolloweesOf)
 }
 
-// FollowerList lists who follows user, as viewer sees them.
-func (s *Service) FollowerList(ctx context.Context, viewer, user int64) ([]*base.User, error) {
-	return s.relationList(ctx, viewer, user, s.Relations.FollowersOf)
+// FollowerList lists one page of who follows user, newest first.
+func (s *Service) FollowerList(ctx context.Context, viewer, user int64, page *base.Page) ([]*base.User, *base.PageInfo, error) {
+	return s.relationList(ctx, viewer, user, page, s.Relations.FollowersOf)
 }
 
-// FriendList lists users who follow user and whom user follows.
-func (s *Service) FriendList(ctx context.Context, viewer, user int64) ([]*base.User, error) {
-	return s.relationList(ctx, viewer, user, s.Relations.FriendsOf)
+// FriendList lists one page of the users who follow user and whom user
+// follows, newest friendship first.
+func (s *Service) FriendList(ctx context.Context, viewer, user int64, page *base.Page) ([]*base.User, *base.PageInfo, error) {
+	return s.relationList(ctx, viewer, user, page, s.Relations.FriendsOf)
 }
 
-func (s *Service) relationList(ctx context.Context, viewer, user int64, ids func(context.Context, int64) ([]int64, error)) ([]*base.User, error) {
-	if _, err := s.GetUser(ctx, viewer, user); err != nil {
-		return nil, err
-	}
-	related, err := ids(ctx, user)
+type relationPage func(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error)
+
+func (s *Service) relationList(ctx context.Context, viewer, user int64, page *base.Page, read relationPage) ([]*base.User, *base.PageInfo, error) {
+	size, err := paging.Size(page)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.listUsers(ctx, viewer, related)
+	after, err := paging.Cursor(page)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.GetUser(ctx, viewer, user); err != nil {
+		return nil, nil, err
+	}
+	related, err := read(ctx, user, after, size+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	related, info := paging.Trim(related, size, func(p paging.Pos) paging.Pos { return p })
+	ids := make([]int64, len(related))
+	for i, r := range related {
+		ids[i] = r.ID
+	}
+	users, err := s.listUsers(ctx, viewer, ids)
+	return users, info, err
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/user/dal"
 	"github.com/douyin-go/douyin/pkg/clock"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
 // UserStore stores accounts.
@@ -23,9 +24,11 @@ type RelationStore interface {
 	Follow(ctx context.Context, follower, followee int64, at time.Time) ([]string, error)
 	Unfollow(ctx context.Context, follower, followee int64) ([]string, error)
 	Following(ctx context.Context, viewer int64, ids []int64) (map[int64]bool, error)
-	FolloweesOf(ctx context.Context, user int64) ([]int64, error)
-	FollowersOf(ctx context.Context, user int64) ([]int64, error)
-	FriendsOf(ctx context.Context, user int64) ([]int64, error)
+	// The lists read one page, newest first, after a position, each
+	// entry as (when, user id).
+	FolloweesOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error)
+	FollowersOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error)
+	FriendsOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error)
 }
 
 // EventWaiter waits until consumers applied events.

@@ -3,7 +3,9 @@ package service_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -547,7 +549,13 @@ func TestRelationLists(t *testing.T) {
 		f.rels.edges[e] = i + 1
 	}
 	type list func(ctx context.Context, viewer, user int64) ([]*base.User, error)
-	lists := map[string]list{"follow": f.svc.FollowList, "follower": f.svc.FollowerList, "friend": f.svc.FriendList}
+	firstPage := func(l func(context.Context, int64, int64, *base.Page) ([]*base.User, *base.PageInfo, error)) list {
+		return func(ctx context.Context, viewer, user int64) ([]*base.User, error) {
+			users, _, err := l(ctx, viewer, user, nil)
+			return users, err
+		}
+	}
+	lists := map[string]list{"follow": firstPage(f.svc.FollowList), "follower": firstPage(f.svc.FollowerList), "friend": firstPage(f.svc.FriendList)}
 
 	tests := []struct {
 		list         string
@@ -593,7 +601,7 @@ func TestRelationLists(t *testing.T) {
 		f.rels.edges[edge{lonely, 999}] = 100
 		f.rels.edges[edge{lonely, b}] = 99
 		f.rels.edges[edge{lonely, a}] = 101
-		got, err := f.svc.FollowList(ctx, 0, lonely)
+		got, err := lists["follow"](ctx, 0, lonely)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -616,5 +624,53 @@ func TestRelationLists(t *testing.T) {
 				t.Fatalf("list %+v with error", got)
 			}
 		})
+	}
+}
+
+// Lists come a page at a time: following next_cursor visits every entry
+// once, newest first, and has_more says when to stop.
+func TestRelationListsPage(t *testing.T) {
+	f := newFixture()
+	ctx := context.Background()
+	star := f.users.add("star")
+	var fans []int64
+	for i := 0; i < 7; i++ {
+		fan := f.users.add(fmt.Sprintf("fan%d", i))
+		fans = append(fans, fan)
+		f.rels.edges[edge{fan, star}] = 10 + i%3 // ties on time break by id
+	}
+	var seen []int64
+	page := &base.Page{Count: 3}
+	for pages := 0; ; pages++ {
+		users, info, err := f.svc.FollowerList(ctx, star, star, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(users) > 3 || pages > 3 {
+			t.Fatalf("page %d has %d users", pages, len(users))
+		}
+		for _, u := range users {
+			seen = append(seen, u.Id)
+		}
+		if !info.HasMore {
+			if info.NextCursor != "" {
+				t.Fatalf("last page names a next cursor %q", info.NextCursor)
+			}
+			break
+		}
+		page = &base.Page{Count: 3, Cursor: info.NextCursor}
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(seen)), fans) {
+		t.Fatalf("pages visited %v, want each of %v once", seen, fans)
+	}
+	for i := 1; i < len(seen); i++ {
+		ri, rj := f.rels.edges[edge{seen[i-1], star}], f.rels.edges[edge{seen[i], star}]
+		if ri < rj || ri == rj && seen[i-1] < seen[i] {
+			t.Fatalf("order %v is not newest first", seen)
+		}
+	}
+	for _, bad := range []*base.Page{{Count: -1}, {Cursor: "not-a-cursor"}} {
+		_, _, err := f.svc.FollowerList(ctx, star, star, bad)
+		wantErrNo(t, err, errno.ParamErr)
 	}
 }
