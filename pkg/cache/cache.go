@@ -59,6 +59,9 @@ type Entities[T any] struct {
 	// near holds values read in this process, so a read whose generations
 	// match costs one small MGET and no decoding.
 	near *expirable.LRU[int64, envelope[T]]
+	// retry keeps invalidating ids whose invalidation failed until Redis
+	// answers.
+	retry *retrier
 }
 
 // nearSize bounds the values an Entities keeps in process.
@@ -66,7 +69,9 @@ const nearSize = 50_000
 
 // NewEntities caches T under name for ttl.
 func NewEntities[T any](client *Client, name string, ttl time.Duration) *Entities[T] {
-	return &Entities[T]{client: client, name: name, ttl: ttl, near: expirable.NewLRU[int64, envelope[T]](nearSize, nil, ttl)}
+	e := &Entities[T]{client: client, name: name, ttl: ttl, near: expirable.NewLRU[int64, envelope[T]](nearSize, nil, ttl)}
+	e.retry = newRetrier(e.invalidate)
+	return e
 }
 
 type envelope[T any] struct {
@@ -114,6 +119,9 @@ func (e *Entities[T]) Get(ctx context.Context, ids []int64) Lookup[T] {
 	}
 	vals, err := e.client.RDB.MGet(ctx, keys...).Result()
 	if err != nil {
+		// Generations cannot be checked: everything misses, and every near
+		// copy is forgotten, since invalidations may have failed meanwhile.
+		e.near.Purge()
 		res.Missed = append(res.Missed, ids...)
 		return res
 	}
@@ -186,11 +194,22 @@ func (e *Entities[T]) Load(ctx context.Context, ids []int64, source func(ctx con
 
 // Invalidate makes every cached value of ids stale, in every instance,
 // including any fill still in flight. It must run after the source change
-// committed.
+// committed. When Redis does not answer it keeps trying in the background
+// (and returns the error, for logging).
 func (e *Entities[T]) Invalidate(ctx context.Context, ids ...int64) error {
-	pipe := e.client.RDB.Pipeline()
 	for _, id := range ids {
 		e.near.Remove(id)
+	}
+	err := e.invalidate(ctx, ids...)
+	if err != nil {
+		e.retry.add(ids...)
+	}
+	return err
+}
+
+func (e *Entities[T]) invalidate(ctx context.Context, ids ...int64) error {
+	pipe := e.client.RDB.Pipeline()
+	for _, id := range ids {
 		pipe.Incr(ctx, e.genKey(id))
 		pipe.Expire(ctx, e.genKey(id), e.genTTL())
 		pipe.Del(ctx, e.valueKey(id))

@@ -18,6 +18,8 @@ type Versioned[K comparable, V any] struct {
 	client *Client
 	name   string
 	near   *expirable.LRU[ownedKey[K], versioned[V]]
+	// retry keeps bumping owners whose bump failed until Redis answers.
+	retry *retrier
 }
 
 type ownedKey[K comparable] struct {
@@ -41,7 +43,9 @@ const (
 // NewVersioned keeps up to size copies, generations named name: caches of
 // the same name share their owners' generations.
 func NewVersioned[K comparable, V any](client *Client, name string, size int) *Versioned[K, V] {
-	return &Versioned[K, V]{client: client, name: name, near: expirable.NewLRU[ownedKey[K], versioned[V]](size, nil, versionedTTL)}
+	c := &Versioned[K, V]{client: client, name: name, near: expirable.NewLRU[ownedKey[K], versioned[V]](size, nil, versionedTTL)}
+	c.retry = newRetrier(c.bump)
+	return c
 }
 
 func (c *Versioned[K, V]) genKey(owner int64) string {
@@ -58,6 +62,9 @@ func (c *Versioned[K, V]) Load(ctx context.Context, owner int64, keys []K, sourc
 	}
 	gen, err := c.gen(ctx, owner)
 	if err != nil {
+		// Generations cannot be checked: read the source, and forget every
+		// copy, since changes made meanwhile may not have been recorded.
+		c.near.Purge()
 		return source(ctx, keys)
 	}
 	out := make(map[K]V, len(keys))
@@ -111,13 +118,34 @@ func (c *Versioned[K, V]) gen(ctx context.Context, owner int64) (int64, error) {
 }
 
 // Bump makes every copy of owners' values stale, in every instance. It
-// must run after the change committed.
+// must run after the change committed. When Redis does not answer it keeps
+// trying in the background (and returns the error, for logging): the
+// change is committed either way.
 func (c *Versioned[K, V]) Bump(ctx context.Context, owners ...int64) error {
+	err := c.bump(ctx, owners...)
+	if err != nil {
+		c.retry.add(owners...)
+	}
+	return err
+}
+
+func (c *Versioned[K, V]) bump(ctx context.Context, owners ...int64) error {
 	pipe := c.client.RDB.Pipeline()
 	for _, owner := range owners {
 		pipe.Incr(ctx, c.genKey(owner))
 		pipe.Expire(ctx, c.genKey(owner), versionedGenTTL)
 	}
 	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// BumpAfter bumps owners after a change that returned events and err:
+// only when it succeeded and wrote events (changed something). It returns
+// err; a failed bump is retried in the background, since the change is
+// committed either way.
+func (c *Versioned[K, V]) BumpAfter(ctx context.Context, events []string, err error, owners ...int64) error {
+	if err == nil && len(events) > 0 {
+		_ = c.Bump(ctx, owners...)
+	}
 	return err
 }

@@ -81,3 +81,24 @@ func Trim[T any](items []T, size int, pos func(T) Pos) ([]T, *base.PageInfo) {
 	items = items[:size]
 	return items, &base.PageInfo{NextCursor: pos(items[size-1]).String(), HasMore: true}
 }
+
+// Read is what the page p asks for: its size and where it starts.
+func Read(p *base.Page) (size int, after Pos, err error) {
+	if size, err = Size(p); err != nil {
+		return 0, Pos{}, err
+	}
+	after, err = Cursor(p)
+	return size, after, err
+}
+
+// IDs are the ids of positions.
+func IDs(page []Pos) []int64 {
+	ids := make([]int64, len(page))
+	for i, p := range page {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+// Self is the position of a position, for Trim on a list of positions.
+func Self(p Pos) Pos { return p }

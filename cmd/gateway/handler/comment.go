@@ -20,6 +20,7 @@ type commentActionResponse struct {
 type commentListResponse struct {
 	Status
 	CommentList []*base.Comment `json:"comment_list"`
+	PageInfo
 }
 
 // CommentAction serves /douyin/comment/action/: action_type 1 posts
@@ -46,10 +47,10 @@ func bindCommentAction(p *params, c *app.RequestContext) *interaction.CommentAct
 // newest first.
 func (h *Handler) CommentList(ctx context.Context, c *app.RequestContext) {
 	serve(ctx, c, bindCommentList, h.rpc.Interaction.CommentList, func(r *interaction.CommentListResponse) any {
-		return commentListResponse{Status: ok(), CommentList: nonNil(r.Comments)}
+		return commentListResponse{Status: ok(), CommentList: nonNil(r.Comments), PageInfo: pageInfoOf(r.PageInfo)}
 	})
 }
 
 func bindCommentList(p *params, c *app.RequestContext) *interaction.CommentListRequest {
-	return &interaction.CommentListRequest{ViewerId: auth.UserID(c), VideoId: p.ID("video_id")}
+	return &interaction.CommentListRequest{ViewerId: auth.UserID(c), VideoId: p.ID("video_id"), Page: p.Page()}
 }

@@ -22,10 +22,10 @@ func bindFavoriteAction(p *params, c *app.RequestContext) *interaction.FavoriteA
 // most recently liked first.
 func (h *Handler) FavoriteList(ctx context.Context, c *app.RequestContext) {
 	serve(ctx, c, bindFavoriteList, h.rpc.Interaction.FavoriteList, func(r *interaction.FavoriteListResponse) any {
-		return videoListOf(r.Videos)
+		return videoListOf(r.Videos, r.PageInfo)
 	})
 }
 
 func bindFavoriteList(p *params, c *app.RequestContext) *interaction.FavoriteListRequest {
-	return &interaction.FavoriteListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id")}
+	return &interaction.FavoriteListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id"), Page: p.Page()}
 }

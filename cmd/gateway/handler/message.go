@@ -13,6 +13,7 @@ import (
 type chatResponse struct {
 	Status
 	MessageList []*base.Message `json:"message_list"`
+	PageInfo
 }
 
 // MessageAction serves /douyin/message/action/: the token's user sends
@@ -35,10 +36,10 @@ func bindMessageAction(p *params, c *app.RequestContext) *message.SendMessageReq
 // applies the seconds-or-milliseconds rule.
 func (h *Handler) MessageChat(ctx context.Context, c *app.RequestContext) {
 	serve(ctx, c, bindMessageChat, h.rpc.Message.Chat, func(r *message.ChatResponse) any {
-		return chatResponse{Status: ok(), MessageList: nonNil(r.Messages)}
+		return chatResponse{Status: ok(), MessageList: nonNil(r.Messages), PageInfo: pageInfoOf(r.PageInfo)}
 	})
 }
 
 func bindMessageChat(p *params, c *app.RequestContext) *message.ChatRequest {
-	return &message.ChatRequest{UserId: auth.UserID(c), ToUserId: p.ID("to_user_id"), PreMsgTime: p.Int64("pre_msg_time", 0)}
+	return &message.ChatRequest{UserId: auth.UserID(c), ToUserId: p.ID("to_user_id"), PreMsgTime: p.Int64("pre_msg_time", 0), Page: p.Page()}
 }

@@ -1,11 +1,13 @@
 package handler
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
 	"github.com/cloudwego/hertz/pkg/app"
 
+	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 
@@ -93,4 +95,14 @@ func (p *params) ActionType(allowed ...int32) int32 {
 		p.fail(errno.BadActionType)
 	}
 	return 0
+}
+
+// Page is the page extension of list routes: cursor (as a previous answer
+// gave it) and count, both optional.
+func (p *params) Page() *base.Page {
+	count := p.Int64("count", 0)
+	if count < 0 || count > math.MaxInt32 {
+		p.fail(errno.ParamErr.WithMessage("count must be a positive integer"))
+	}
+	return &base.Page{Cursor: p.String("cursor"), Count: int32(max(count, 0))}
 }

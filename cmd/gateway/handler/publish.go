@@ -182,10 +182,10 @@ func readField(r io.Reader) (string, error) {
 // PublishList serves /douyin/publish/list/.
 func (h *Handler) PublishList(ctx context.Context, c *app.RequestContext) {
 	serve(ctx, c, bindPublishList, h.rpc.Video.PublishList, func(r *video.PublishListResponse) any {
-		return videoListOf(r.Videos)
+		return videoListOf(r.Videos, r.PageInfo)
 	})
 }
 
 func bindPublishList(p *params, c *app.RequestContext) *video.PublishListRequest {
-	return &video.PublishListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id")}
+	return &video.PublishListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id"), Page: p.Page()}
 }

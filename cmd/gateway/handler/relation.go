@@ -15,6 +15,7 @@ import (
 type friendListResponse struct {
 	Status
 	UserList []*base.FriendUser `json:"user_list"`
+	PageInfo
 }
 
 // Friend-list msgType values: whether the requester received or sent the
@@ -27,6 +28,7 @@ const (
 type userListResponse struct {
 	Status
 	UserList []*base.User `json:"user_list"`
+	PageInfo
 }
 
 // RelationAction serves /douyin/relation/action/.
@@ -49,11 +51,11 @@ func (h *Handler) FollowerList(ctx context.Context, c *app.RequestContext) {
 }
 
 func bindRelationList(p *params, c *app.RequestContext) *user.RelationListRequest {
-	return &user.RelationListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id")}
+	return &user.RelationListRequest{ViewerId: auth.UserID(c), UserId: p.ID("user_id"), Page: p.Page()}
 }
 
 func packUserList(r *user.RelationListResponse) any {
-	return userListResponse{Status: ok(), UserList: nonNil(r.Users)}
+	return userListResponse{Status: ok(), UserList: nonNil(r.Users), PageInfo: pageInfoOf(r.PageInfo)}
 }
 
 // FriendList serves /douyin/relation/friend/list/ with two RPCs however
@@ -89,7 +91,7 @@ func (h *Handler) FriendList(ctx context.Context, c *app.RequestContext) {
 	for _, u := range friends.Users {
 		list = append(list, friendUser(u, latest[u.Id], viewer))
 	}
-	reply(c, friendListResponse{Status: ok(), UserList: list})
+	reply(c, friendListResponse{Status: ok(), UserList: list, PageInfo: pageInfoOf(friends.PageInfo)})
 }
 
 // friendUser flattens u with the latest message m (nil if none), as seen

@@ -47,9 +47,24 @@ func nonNil[T any](list []T) []T {
 type videoListResponse struct {
 	Status
 	VideoList []*base.Video `json:"video_list"`
+	PageInfo
 }
 
-// videoListOf is a successful answer listing videos.
-func videoListOf(videos []*base.Video) videoListResponse {
-	return videoListResponse{Status: ok(), VideoList: nonNil(videos)}
+// videoListOf is a successful answer listing one page of videos.
+func videoListOf(videos []*base.Video, info *base.PageInfo) videoListResponse {
+	return videoListResponse{Status: ok(), VideoList: nonNil(videos), PageInfo: pageInfoOf(info)}
+}
+
+// PageInfo is the page extension of list answers: where the next page
+// starts, and whether there is one.
+type PageInfo struct {
+	NextCursor string `json:"next_cursor"`
+	HasMore    bool   `json:"has_more"`
+}
+
+func pageInfoOf(info *base.PageInfo) PageInfo {
+	if info == nil {
+		return PageInfo{}
+	}
+	return PageInfo{NextCursor: info.NextCursor, HasMore: info.HasMore}
 }

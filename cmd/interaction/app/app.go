@@ -48,8 +48,8 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		return nil, err
 	}
 	svc := service.New(service.Deps{
-		Favorites: dal.NewFavorites(deps.DB, outbox),
-		Comments:  dal.NewComments(deps.DB, outbox),
+		Favorites: dal.NewCachedFavorites(dal.NewFavorites(deps.DB, outbox), deps.Cache),
+		Comments:  dal.NewCachedComments(dal.NewComments(deps.DB, outbox), deps.Cache),
 		Videos:    remote.Videos{Client: clients.Video},
 		Users:     remote.Users{Client: clients.User},
 		Applied:   eventbus.NewApplied(deps.Cache),

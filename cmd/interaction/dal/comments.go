@@ -8,6 +8,7 @@ import (
 
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
 // Comments stores comments. Posting or deleting one and its event happen
@@ -65,9 +66,14 @@ func (s *Comments) Delete(ctx context.Context, id, user, video int64) ([]string,
 	})
 }
 
-// OfVideo lists the comments on video, newest first.
-func (s *Comments) OfVideo(ctx context.Context, video int64) ([]Comment, error) {
+// OfVideo lists one page of the comments on video, newest first, after
+// position after (a comment id).
+func (s *Comments) OfVideo(ctx context.Context, video int64, after paging.Pos, limit int) ([]Comment, error) {
+	q := s.db.WithContext(ctx).Where("video_id = ?", video)
+	if !after.IsStart() {
+		q = q.Where("id < ?", after.ID)
+	}
 	rows := []Comment{}
-	err := s.db.WithContext(ctx).Where("video_id = ?", video).Order("id DESC").Find(&rows).Error
+	err := q.Order("id DESC").Limit(limit).Find(&rows).Error
 	return rows, err
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
@@ -98,7 +99,7 @@ func (s *store) unlike(t *testing.T, user, video int64) []string {
 
 func (s *store) liked(t *testing.T, user int64) []int64 {
 	t.Helper()
-	return check[[]int64](t)(s.favorites.LikedVideos(context.Background(), user))
+	return paging.IDs(check[[]paging.Pos](t)(s.favorites.LikedVideos(context.Background(), user, paging.Pos{}, paging.Default)))
 }
 
 func (s *store) isFavorite(t *testing.T, user int64, videos []int64) map[int64]bool {
@@ -113,7 +114,7 @@ func (s *store) post(t *testing.T, c *Comment) []string {
 
 func (s *store) ofVideo(t *testing.T, video int64) []Comment {
 	t.Helper()
-	return check[[]Comment](t)(s.comments.OfVideo(context.Background(), video))
+	return check[[]Comment](t)(s.comments.OfVideo(context.Background(), video, paging.Pos{}, paging.Default))
 }
 
 func (s *store) byID(t *testing.T, id int64) *Comment {

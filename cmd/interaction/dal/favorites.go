@@ -7,8 +7,10 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/douyin-go/douyin/pkg/db"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
 // Favorites stores likes. A like or unlike and its event happen in one
@@ -68,10 +70,8 @@ func (f *Favorites) IsFavorite(ctx context.Context, user int64, videos []int64) 
 	return out, err
 }
 
-// LikedVideos lists the videos user likes, most recently liked first.
-func (f *Favorites) LikedVideos(ctx context.Context, user int64) ([]int64, error) {
-	ids := []int64{}
-	err := f.db.WithContext(ctx).Model(&Favorite{}).Where("user_id = ?", user).
-		Order("created_at DESC, video_id DESC").Pluck("video_id", &ids).Error
-	return ids, err
+// LikedVideos lists one page of the videos user likes, most recently
+// liked first, after position after, each as (when liked, video id).
+func (f *Favorites) LikedVideos(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
+	return db.Keyset[time.Time](f.db.WithContext(ctx).Model(&Favorite{}).Where("user_id = ?", user), "created_at", "video_id", after, limit)
 }

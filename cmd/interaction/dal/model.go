@@ -20,9 +20,9 @@ const OutboxTable = "interaction_outbox"
 // Favorite is one like: UserID likes VideoID since CreatedAt. Index names
 // carry the table name because SQLite index names are database-wide.
 type Favorite struct {
-	UserID    int64     `gorm:"primaryKey;autoIncrement:false;index:idx_favorites_user_created,priority:1"`
-	VideoID   int64     `gorm:"primaryKey;autoIncrement:false;index:idx_favorites_video"`
-	CreatedAt time.Time `gorm:"not null;index:idx_favorites_user_created,priority:2"`
+	UserID    int64     `gorm:"primaryKey;autoIncrement:false;index:idx_favorites_user_liked,priority:1"`
+	VideoID   int64     `gorm:"primaryKey;autoIncrement:false;index:idx_favorites_video;index:idx_favorites_user_liked,priority:3"`
+	CreatedAt time.Time `gorm:"not null;index:idx_favorites_user_liked,priority:2"`
 }
 
 // MaxCommentRunes is the longest comment, in characters (runes); MySQL's

@@ -27,8 +27,8 @@ func (h *Handler) FavoriteAction(ctx context.Context, req *interaction.FavoriteA
 }
 
 func (h *Handler) FavoriteList(ctx context.Context, req *interaction.FavoriteListRequest) (*interaction.FavoriteListResponse, error) {
-	videos, err := h.Svc.FavoriteList(ctx, req.ViewerId, req.UserId)
-	return &interaction.FavoriteListResponse{BaseResp: h.BaseResp(ctx, err), Videos: videos}, nil
+	videos, info, err := h.Svc.FavoriteList(ctx, req.ViewerId, req.UserId, req.Page)
+	return &interaction.FavoriteListResponse{BaseResp: h.BaseResp(ctx, err), Videos: videos, PageInfo: info}, nil
 }
 
 func (h *Handler) MIsFavorite(ctx context.Context, req *interaction.MIsFavoriteRequest) (*interaction.MIsFavoriteResponse, error) {
@@ -42,6 +42,6 @@ func (h *Handler) CommentAction(ctx context.Context, req *interaction.CommentAct
 }
 
 func (h *Handler) CommentList(ctx context.Context, req *interaction.CommentListRequest) (*interaction.CommentListResponse, error) {
-	comments, err := h.Svc.CommentList(ctx, req.ViewerId, req.VideoId)
-	return &interaction.CommentListResponse{BaseResp: h.BaseResp(ctx, err), Comments: comments}, nil
+	comments, info, err := h.Svc.CommentList(ctx, req.ViewerId, req.VideoId, req.Page)
+	return &interaction.CommentListResponse{BaseResp: h.BaseResp(ctx, err), Comments: comments, PageInfo: info}, nil
 }

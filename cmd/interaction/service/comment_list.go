@@ -3,23 +3,30 @@ package service
 import (
 	"context"
 
+	"github.com/douyin-go/douyin/cmd/interaction/dal"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/idlist"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
-// CommentList lists the comments on video, newest first, each with its
-// author as viewer sees them: one video-service call, one query and one
-// user-service call, whatever the number of comments.
-func (s *Service) CommentList(ctx context.Context, viewer, video int64) ([]*base.Comment, error) {
-	if _, err := s.authorOf(ctx, video); err != nil {
-		return nil, err
-	}
-	rows, err := s.Comments.OfVideo(ctx, video)
+// CommentList lists one page of the comments on video, newest first,
+// each with its author as viewer sees them: one video-service call, one
+// query and one user-service call, whatever the page's size.
+func (s *Service) CommentList(ctx context.Context, viewer, video int64, page *base.Page) ([]*base.Comment, *base.PageInfo, error) {
+	size, after, err := paging.Read(page)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	if _, err := s.authorOf(ctx, video); err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.Comments.OfVideo(ctx, video, after, size+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, info := paging.Trim(rows, size, func(c dal.Comment) paging.Pos { return paging.Pos{ID: c.ID} })
 	if len(rows) == 0 {
-		return []*base.Comment{}, nil
+		return []*base.Comment{}, info, nil
 	}
 	authorIDs := make([]int64, len(rows))
 	for i, c := range rows {
@@ -27,7 +34,7 @@ func (s *Service) CommentList(ctx context.Context, viewer, video int64) ([]*base
 	}
 	authors, err := s.Users.MGetUsers(ctx, viewer, idlist.UniquePositive(authorIDs))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]*base.Comment, 0, len(rows))
 	for _, c := range rows {
@@ -37,5 +44,5 @@ func (s *Service) CommentList(ctx context.Context, viewer, video int64) ([]*base
 			out = append(out, s.pack(c, u))
 		}
 	}
-	return out, nil
+	return out, info, nil
 }

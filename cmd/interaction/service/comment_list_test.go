@@ -7,6 +7,7 @@ import (
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
@@ -63,7 +64,7 @@ func TestCommentList(t *testing.T) {
 			if tt.setup != nil {
 				want = tt.setup(w)
 			}
-			got, err := w.svc.CommentList(context.Background(), viewer, tt.video)
+			got, err := firstComments(w.svc.CommentList(context.Background(), viewer, tt.video, nil))
 			checkErr(t, err, tt.wantErr, "")
 			if tt.wantErr == nil {
 				if got == nil {
@@ -98,7 +99,7 @@ func TestCommentListIsNotNPlusOne(t *testing.T) {
 		w.users.Add(u, fmt.Sprint("u", u))
 		w.comments.add(u, video, fmt.Sprint("comment ", i))
 	}
-	got, err := w.svc.CommentList(context.Background(), poster, video)
+	got, err := firstComments(w.svc.CommentList(context.Background(), poster, video, &base.Page{Count: paging.Max}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/interaction/dal"
 	"github.com/douyin-go/douyin/cmd/interaction/service"
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
@@ -120,7 +121,7 @@ func (f *fakeFavorites) IsFavorite(_ context.Context, user int64, videos []int64
 	return out, nil
 }
 
-func (f *fakeFavorites) LikedVideos(_ context.Context, user int64) ([]int64, error) {
+func (f *fakeFavorites) LikedVideos(_ context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.likedCalls++
@@ -134,11 +135,14 @@ func (f *fakeFavorites) LikedVideos(_ context.Context, user int64) ([]int64, err
 		}
 	}
 	sort.Slice(mine, func(i, j int) bool { return f.likes[mine[i]] > f.likes[mine[j]] })
-	ids := []int64{}
+	out := []paging.Pos{}
 	for _, l := range mine {
-		ids = append(ids, l.video)
+		at := int64(f.likes[l])
+		if (after.IsStart() || at < after.At) && len(out) < limit {
+			out = append(out, paging.Pos{At: at, ID: l.video})
+		}
 	}
-	return ids, nil
+	return out, nil
 }
 
 // add stores likes of user directly, oldest first.
@@ -207,7 +211,7 @@ func (f *fakeComments) Delete(_ context.Context, id, user, video int64) ([]strin
 	return []string{fmt.Sprintf("com-%d", f.events)}, nil
 }
 
-func (f *fakeComments) OfVideo(_ context.Context, video int64) ([]dal.Comment, error) {
+func (f *fakeComments) OfVideo(_ context.Context, video int64, after paging.Pos, limit int) ([]dal.Comment, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.listCalls++
@@ -216,12 +220,12 @@ func (f *fakeComments) OfVideo(_ context.Context, video int64) ([]dal.Comment, e
 	}
 	out := []dal.Comment{}
 	for _, c := range f.rows {
-		if c.VideoID == video {
+		if c.VideoID == video && (after.IsStart() || c.ID < after.ID) {
 			out = append(out, c)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
-	return out, nil
+	return out[:min(len(out), limit)], nil
 }
 
 // add stores a comment directly and returns its id.

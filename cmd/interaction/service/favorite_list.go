@@ -4,28 +4,35 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/remote"
 )
 
-// FavoriteList lists the videos user likes, most recently liked first, as
-// viewer sees them: one user-service call, one query and one video-service
-// call, whatever the number of likes.
-func (s *Service) FavoriteList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
-	if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
-		return nil, err
-	}
-	ids, err := s.Favorites.LikedVideos(ctx, user)
+// FavoriteList lists one page of the videos user likes, most recently
+// liked first, as viewer sees them: one user-service call, one query and
+// one video-service call, whatever the page's size.
+func (s *Service) FavoriteList(ctx context.Context, viewer, user int64, page *base.Page) ([]*base.Video, *base.PageInfo, error) {
+	size, after, err := paging.Read(page)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(ids) == 0 {
-		return []*base.Video{}, nil
+	if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
+		return nil, nil, err
 	}
+	liked, err := s.Favorites.LikedVideos(ctx, user, after, size+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	liked, info := paging.Trim(liked, size, paging.Self)
+	if len(liked) == 0 {
+		return []*base.Video{}, info, nil
+	}
+	ids := paging.IDs(liked)
 	videos, err := s.Videos.MGetVideos(ctx, viewer, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return inOrder(ids, videos), nil
+	return inOrder(ids, videos), info, nil
 }
 
 // inOrder returns videos in the order of ids, leaving out ids the video

@@ -6,6 +6,7 @@ import (
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
 func videoIDs(vs []*base.Video) []int64 {
@@ -63,7 +64,7 @@ func TestFavoriteList(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(w)
 			}
-			got, err := w.svc.FavoriteList(context.Background(), viewer, tt.user)
+			got, err := firstVideos(w.svc.FavoriteList(context.Background(), viewer, tt.user, nil))
 			checkErr(t, err, tt.wantErr, "")
 			if tt.wantErr == nil {
 				if got == nil {
@@ -90,7 +91,7 @@ func TestFavoriteListIsNotNPlusOne(t *testing.T) {
 		w.videos.add(v, 3)
 		w.favorites.add(2, v)
 	}
-	got, err := w.svc.FavoriteList(context.Background(), 1, 2)
+	got, err := firstVideos(w.svc.FavoriteList(context.Background(), 1, 2, &base.Page{Count: paging.Max}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,4 +100,52 @@ func TestFavoriteListIsNotNPlusOne(t *testing.T) {
 	checkEqual(t, "user calls", len(w.users.Calls()), 1)
 	checkEqual(t, "queries", w.favorites.likedCalls, 1)
 	checkEqual(t, "video calls", len(w.videos.mgetCalls), 1)
+}
+
+// Lists come a page at a time; following next_cursor visits each liked
+// video and each comment once, newest first.
+func TestInteractionListsPage(t *testing.T) {
+	w := newWorld()
+	w.users.Add(1, "viewer")
+	w.users.Add(2, "owner")
+	for v := int64(1); v <= 7; v++ {
+		w.videos.add(v, 3)
+		w.favorites.add(2, v)
+		w.comments.add(1, 5, "c")
+	}
+	walk := func(list func(page *base.Page) ([]int64, *base.PageInfo, error)) []int64 {
+		var seen []int64
+		page := &base.Page{Count: 3}
+		for range 5 {
+			ids, info, err := list(page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, ids...)
+			if !info.HasMore {
+				return seen
+			}
+			page = &base.Page{Count: 3, Cursor: info.NextCursor}
+		}
+		t.Fatalf("more pages than items: %v", seen)
+		return nil
+	}
+	videos := walk(func(page *base.Page) ([]int64, *base.PageInfo, error) {
+		got, info, err := w.svc.FavoriteList(context.Background(), 1, 2, page)
+		var ids []int64
+		for _, v := range got {
+			ids = append(ids, v.Id)
+		}
+		return ids, info, err
+	})
+	checkEqual(t, "liked videos, newest first, each once", videos, []int64{7, 6, 5, 4, 3, 2, 1})
+	comments := walk(func(page *base.Page) ([]int64, *base.PageInfo, error) {
+		got, info, err := w.svc.CommentList(context.Background(), 1, 5, page)
+		var ids []int64
+		for _, c := range got {
+			ids = append(ids, c.Id)
+		}
+		return ids, info, err
+	})
+	checkEqual(t, "comments, newest first, each once", comments, []int64{7, 6, 5, 4, 3, 2, 1})
 }

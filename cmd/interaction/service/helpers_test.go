@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 
@@ -30,4 +31,11 @@ func checkEqual[T any](t *testing.T, what string, got, want T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s: got %v, want %v", what, got, want)
 	}
+}
+
+// firstVideos and firstComments drop the page info of a list answer.
+func firstVideos(v []*base.Video, _ *base.PageInfo, err error) ([]*base.Video, error) { return v, err }
+
+func firstComments(c []*base.Comment, _ *base.PageInfo, err error) ([]*base.Comment, error) {
+	return c, err
 }

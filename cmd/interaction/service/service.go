@@ -13,6 +13,7 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/clock"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
 // FavoriteStore stores likes; changes return the ids of the events they
@@ -21,7 +22,9 @@ type FavoriteStore interface {
 	Like(ctx context.Context, user, video, author int64, at time.Time) ([]string, error)
 	Unlike(ctx context.Context, user, video, author int64) ([]string, error)
 	IsFavorite(ctx context.Context, user int64, videos []int64) (map[int64]bool, error)
-	LikedVideos(ctx context.Context, user int64) ([]int64, error)
+	// LikedVideos reads one page, most recently liked first, after a
+	// position, each as (when liked, video id).
+	LikedVideos(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error)
 }
 
 // CommentStore stores comments; changes return the ids of the events they
@@ -30,7 +33,8 @@ type CommentStore interface {
 	Create(ctx context.Context, c *dal.Comment) ([]string, error)
 	ByID(ctx context.Context, id int64) (*dal.Comment, error)
 	Delete(ctx context.Context, id, user, video int64) ([]string, error)
-	OfVideo(ctx context.Context, video int64) ([]dal.Comment, error)
+	// OfVideo reads one page, newest first, after a position (a comment id).
+	OfVideo(ctx context.Context, video int64, after paging.Pos, limit int) ([]dal.Comment, error)
 }
 
 // VideoClient is the part of the video service interaction uses.

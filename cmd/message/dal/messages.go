@@ -3,6 +3,7 @@ package dal
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -59,26 +60,47 @@ func (s *Messages) Send(ctx context.Context, from, to int64, content string, now
 	return m, nil
 }
 
-// Chat returns the messages between a and b with create_time > after,
-// oldest first, and whether the two have a conversation at all (a
-// conversation exists only once a message between two existing users was
-// stored, so callers need not look the peer up again). A poll with nothing
-// new costs one primary-key read.
-func (s *Messages) Chat(ctx context.Context, a, b, after int64) ([]Message, bool, error) {
+// ChatQuery picks messages of one conversation: those with After <
+// create_time < Before (Before 0: no upper bound), at most Limit of them:
+// the oldest such, or the newest when Newest is set. They are returned
+// oldest first either way.
+type ChatQuery struct {
+	After, Before int64
+	Limit         int
+	Newest        bool
+}
+
+// Chat returns the messages between a and b that q picks, and whether the
+// two have a conversation at all (a conversation exists only once a
+// message between two existing users was stored, so callers need not look
+// the peer up again). One index range of at most q.Limit rows; a poll with
+// nothing new costs one primary-key read.
+func (s *Messages) Chat(ctx context.Context, a, b int64, q ChatQuery) ([]Message, bool, error) {
 	low, high := pair(a, b)
 	var conv Conversation
 	err := s.db.WithContext(ctx).Where("user_low = ? AND user_high = ?", low, high).Take(&conv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, false, nil
 	}
-	if err != nil || conv.LastTime <= after {
+	if err != nil || conv.LastTime <= q.After {
 		return nil, err == nil, err
 	}
+	tx := s.db.WithContext(ctx).Where("user_low = ? AND user_high = ? AND create_time > ?", low, high, q.After)
+	if q.Before > 0 {
+		tx = tx.Where("create_time < ?", q.Before)
+	}
+	order := "create_time"
+	if q.Newest {
+		order = "create_time DESC"
+	}
 	var msgs []Message
-	err = s.db.WithContext(ctx).
-		Where("user_low = ? AND user_high = ? AND create_time > ?", low, high, after).
-		Order("create_time").Find(&msgs).Error
-	return msgs, true, err
+	if err := tx.Order(order).Limit(q.Limit).Find(&msgs).Error; err != nil {
+		return nil, true, err
+	}
+	if q.Newest {
+		slices.Reverse(msgs)
+	}
+	return msgs, true, nil
 }
 
 // Latest returns the latest message between user and each of peers, keyed

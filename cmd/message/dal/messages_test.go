@@ -2,6 +2,8 @@ package dal_test
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -48,7 +50,7 @@ func send(t *testing.T, s *dal.Messages, from, to int64, content string, now int
 
 func chat(t *testing.T, s *dal.Messages, a, b, after int64) []dal.Message {
 	t.Helper()
-	msgs, _, err := s.Chat(context.Background(), a, b, after)
+	msgs, _, err := s.Chat(context.Background(), a, b, dal.ChatQuery{After: after, Limit: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ func TestChatConcurrentSendersInOneMillisecond(t *testing.T) {
 		after := int64(0)
 		deadline := time.Now().Add(30 * time.Second)
 		for len(polled) < n && time.Now().Before(deadline) {
-			msgs, _, err := s.Chat(ctx, a, b, after)
+			msgs, _, err := s.Chat(ctx, a, b, dal.ChatQuery{After: after, Limit: 1 << 20})
 			if err != nil {
 				pollErr = err
 				return
@@ -171,7 +173,7 @@ func TestChatPaging(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msgs, exists, err := s.Chat(context.Background(), tt.a, tt.b, tt.after)
+			msgs, exists, err := s.Chat(context.Background(), tt.a, tt.b, dal.ChatQuery{After: tt.after, Limit: 1 << 20})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -280,8 +282,70 @@ func TestMessagesKeepAnyTextOnALatin1Database(t *testing.T) {
 	if _, err := s.Send(context.Background(), 1, 2, content, T); err != nil {
 		t.Fatalf("send a Chinese message: %v", err)
 	}
-	msgs, _, err := s.Chat(context.Background(), 2, 1, 0)
+	msgs, _, err := s.Chat(context.Background(), 2, 1, dal.ChatQuery{After: 0, Limit: 1 << 20})
 	if err != nil || len(msgs) != 1 || msgs[0].Content != content {
 		t.Fatalf("chat = %+v, %v; want one message %q", msgs, err, content)
+	}
+}
+
+// A chat of any length is read a page at a time: the latest page, then
+// pages going back through Before, or pages going forward from After; each
+// page oldest first, every message exactly once.
+func TestChatPages(t *testing.T) {
+	gdb := testutil.DB(t)
+	if err := dal.Migrate(gdb); err != nil {
+		t.Fatal(err)
+	}
+	s := dal.NewMessages(gdb)
+	ctx := context.Background()
+	const n = 25
+	var times []int64
+	for i := 0; i < n; i++ {
+		m, err := s.Send(ctx, 1+int64(i%2), 2-int64(i%2), fmt.Sprint(i), 1_700_000_000_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		times = append(times, m.CreateTime)
+	}
+	createTimes := func(msgs []dal.Message) (out []int64) {
+		for _, m := range msgs {
+			out = append(out, m.CreateTime)
+		}
+		return out
+	}
+	page := func(q dal.ChatQuery) []int64 {
+		msgs, exists, err := s.Chat(ctx, 1, 2, q)
+		if err != nil || !exists {
+			t.Fatalf("Chat(%+v): exists %v, %v", q, exists, err)
+		}
+		return createTimes(msgs)
+	}
+	// Backwards from the latest, 10 at a time.
+	var back []int64
+	before := int64(0)
+	for {
+		got := page(dal.ChatQuery{Before: before, Limit: 10, Newest: true})
+		back = append(got, back...)
+		if len(got) < 10 {
+			break
+		}
+		before = got[0]
+	}
+	if !reflect.DeepEqual(back, times) {
+		t.Fatalf("backwards pages %v, want %v", back, times)
+	}
+	// Forwards from a poll time, 10 at a time.
+	var fwd []int64
+	after := times[4]
+	for {
+		got := page(dal.ChatQuery{After: after, Limit: 10})
+		fwd = append(fwd, got...)
+		if len(got) < 10 {
+			break
+		}
+		after = got[len(got)-1]
+	}
+	if !reflect.DeepEqual(fwd, times[5:]) {
+		t.Fatalf("forward pages %v, want %v", fwd, times[5:])
 	}
 }

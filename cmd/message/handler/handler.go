@@ -27,8 +27,8 @@ func (h *Handler) SendMessage(ctx context.Context, req *message.SendMessageReque
 }
 
 func (h *Handler) Chat(ctx context.Context, req *message.ChatRequest) (*message.ChatResponse, error) {
-	msgs, err := h.Svc.Chat(ctx, req.UserId, req.ToUserId, req.PreMsgTime)
-	return &message.ChatResponse{BaseResp: h.BaseResp(ctx, err), Messages: msgs}, nil
+	msgs, info, err := h.Svc.Chat(ctx, req.UserId, req.ToUserId, req.PreMsgTime, req.Page)
+	return &message.ChatResponse{BaseResp: h.BaseResp(ctx, err), Messages: msgs, PageInfo: info}, nil
 }
 
 func (h *Handler) LatestMessages(ctx context.Context, req *message.LatestMessagesRequest) (*message.LatestMessagesResponse, error) {

@@ -3,10 +3,12 @@ package service_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/douyin-go/douyin/cmd/message/dal"
 	"github.com/douyin-go/douyin/cmd/message/service"
+	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
@@ -39,7 +41,7 @@ func TestChat(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			svc := service.New(service.Deps{Messages: tt.store, Users: tt.users}, service.Options{})
-			msgs, err := svc.Chat(context.Background(), tt.user, tt.to, 0)
+			msgs, _, err := svc.Chat(context.Background(), tt.user, tt.to, 0, nil)
 			if !errors.Is(err, tt.want) { // errors.Is(err, nil) means err == nil
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -78,11 +80,50 @@ func TestChatPreMsgTime(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			store := &fakeStore{exists: true}
 			svc := service.New(service.Deps{Messages: store, Users: fakes.NewUsers(1, 2)}, service.Options{})
-			if _, err := svc.Chat(context.Background(), 1, 2, tt.pre); err != nil {
+			if _, _, err := svc.Chat(context.Background(), 1, 2, tt.pre, nil); err != nil {
 				t.Fatal(err)
 			}
 			if len(store.chatAfter) != 1 || store.chatAfter[0] != tt.want {
 				t.Fatalf("store asked for after %v, want %d", store.chatAfter, tt.want)
+			}
+		})
+	}
+}
+
+// Chat answers one page: going back from the latest (or a cursor) it keeps
+// the newest and points at the page before; going forward from a poll time
+// it keeps the oldest and says more wait.
+func TestChatPage(t *testing.T) {
+	var stored []dal.Message
+	for i := int64(1); i <= 4; i++ {
+		stored = append(stored, dal.Message{ID: i, FromUserID: 1, ToUserID: 2, CreateTime: 1000 * i})
+	}
+	tests := []struct {
+		name       string
+		pre        int64
+		page       *base.Page
+		wantTimes  []int64
+		wantCursor string
+		wantMore   bool
+	}{
+		{"latest page", 0, &base.Page{Count: 3}, []int64{2000, 3000, 4000}, "2000", true},
+		{"page before a cursor", 0, &base.Page{Count: 3, Cursor: "5000"}, []int64{2000, 3000, 4000}, "2000", true},
+		{"new since a poll", 1_000_000_000_000, &base.Page{Count: 3}, []int64{1000, 2000, 3000}, "", true},
+		{"everything fits", 0, &base.Page{Count: 4}, []int64{1000, 2000, 3000, 4000}, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svc := service.New(service.Deps{Messages: &fakeStore{chat: stored, exists: true}, Users: fakes.NewUsers(1, 2)}, service.Options{})
+			msgs, info, err := svc.Chat(context.Background(), 1, 2, tt.pre, tt.page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var times []int64
+			for _, m := range msgs {
+				times = append(times, m.CreateTime)
+			}
+			if !reflect.DeepEqual(times, tt.wantTimes) || info.NextCursor != tt.wantCursor || info.HasMore != tt.wantMore {
+				t.Fatalf("page %v %+v, want %v cursor %q more %v", times, info, tt.wantTimes, tt.wantCursor, tt.wantMore)
 			}
 		})
 	}

@@ -43,10 +43,10 @@ func (f *fakeStore) Send(_ context.Context, from, to int64, content string, now 
 	return &dal.Message{ID: int64(len(f.sends)), FromUserID: from, ToUserID: to, Content: content, CreateTime: now}, nil
 }
 
-func (f *fakeStore) Chat(_ context.Context, _, _, after int64) ([]dal.Message, bool, error) {
+func (f *fakeStore) Chat(_ context.Context, _, _ int64, q dal.ChatQuery) ([]dal.Message, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.chatAfter = append(f.chatAfter, after)
+	f.chatAfter = append(f.chatAfter, q.After)
 	if f.err != nil {
 		return nil, false, f.err
 	}

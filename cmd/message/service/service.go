@@ -15,7 +15,7 @@ import (
 // MessageStore stores conversations and messages (see dal.Messages).
 type MessageStore interface {
 	Send(ctx context.Context, from, to int64, content string, now int64) (*dal.Message, error)
-	Chat(ctx context.Context, a, b, after int64) (msgs []dal.Message, exists bool, err error)
+	Chat(ctx context.Context, a, b int64, q dal.ChatQuery) (msgs []dal.Message, exists bool, err error)
 	Latest(ctx context.Context, user int64, peers []int64) (map[int64]dal.Message, error)
 }
 

@@ -38,21 +38,14 @@ func NewCachedRelations(r *Relations, client *cache.Client) *CachedRelations {
 // users stale.
 func (c *CachedRelations) Follow(ctx context.Context, follower, followee int64, at time.Time) ([]string, error) {
 	ids, err := c.Relations.Follow(ctx, follower, followee, at)
-	return ids, c.bumpIfChanged(ctx, ids, err, follower, followee)
+	return ids, c.flags.BumpAfter(ctx, ids, err, follower, followee)
 }
 
 // Unfollow unfollows and, when the edge changed, makes the copies of both
 // users stale.
 func (c *CachedRelations) Unfollow(ctx context.Context, follower, followee int64) ([]string, error) {
 	ids, err := c.Relations.Unfollow(ctx, follower, followee)
-	return ids, c.bumpIfChanged(ctx, ids, err, follower, followee)
-}
-
-func (c *CachedRelations) bumpIfChanged(ctx context.Context, events []string, err error, users ...int64) error {
-	if err != nil || len(events) == 0 {
-		return err
-	}
-	return c.flags.Bump(ctx, users...)
+	return ids, c.flags.BumpAfter(ctx, ids, err, follower, followee)
 }
 
 // Following is Relations.Following through the cache.

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/douyin-go/douyin/pkg/db"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
 	"github.com/douyin-go/douyin/pkg/paging"
@@ -90,37 +91,17 @@ func (r *Relations) Following(ctx context.Context, viewer int64, ids []int64) (m
 // FolloweesOf lists, newest first, at most limit users whom user follows,
 // after position after: each as (when followed, user id).
 func (r *Relations) FolloweesOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
-	return page(r.db.WithContext(ctx).Model(&Follow{}).Where("follower_id = ?", user), "created_at", "followee_id", after, limit)
+	return db.Keyset[time.Time](r.db.WithContext(ctx).Model(&Follow{}).Where("follower_id = ?", user), "created_at", "followee_id", after, limit)
 }
 
 // FollowersOf lists, newest first, at most limit users who follow user,
 // after position after.
 func (r *Relations) FollowersOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
-	return page(r.db.WithContext(ctx).Model(&Follow{}).Where("followee_id = ?", user), "created_at", "follower_id", after, limit)
+	return db.Keyset[time.Time](r.db.WithContext(ctx).Model(&Follow{}).Where("followee_id = ?", user), "created_at", "follower_id", after, limit)
 }
 
 // FriendsOf lists, newest friendship first, at most limit users who follow
 // user and whom user follows, after position after.
 func (r *Relations) FriendsOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
-	return page(r.db.WithContext(ctx).Model(&Friend{}).Where("user_id = ?", user), "created_at", "friend_id", after, limit)
-}
-
-// page reads one page of q ordered newest first by (timeCol, idCol), the
-// rows strictly after position after: one index range of limit rows.
-// Columns are fixed names from code, never input.
-func page(q *gorm.DB, timeCol, idCol string, after paging.Pos, limit int) ([]paging.Pos, error) {
-	if !after.IsStart() {
-		at := time.UnixMilli(after.At).UTC()
-		q = q.Where(timeCol+" < ? OR ("+timeCol+" = ? AND "+idCol+" < ?)", at, at, after.ID)
-	}
-	var rows []struct {
-		At time.Time
-		ID int64
-	}
-	err := q.Select(timeCol+" AS at", idCol+" AS id").Order(timeCol + " DESC").Order(idCol + " DESC").Limit(limit).Scan(&rows).Error
-	out := make([]paging.Pos, len(rows))
-	for i, r := range rows {
-		out[i] = paging.Pos{At: r.At.UnixMilli(), ID: r.ID}
-	}
-	return out, err
+	return db.Keyset[time.Time](r.db.WithContext(ctx).Model(&Friend{}).Where("user_id = ?", user), "created_at", "friend_id", after, limit)
 }

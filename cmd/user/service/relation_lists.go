@@ -27,11 +27,7 @@ func (s *Service) FriendList(ctx context.Context, viewer, user int64, page *base
 type relationPage func(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error)
 
 func (s *Service) relationList(ctx context.Context, viewer, user int64, page *base.Page, read relationPage) ([]*base.User, *base.PageInfo, error) {
-	size, err := paging.Size(page)
-	if err != nil {
-		return nil, nil, err
-	}
-	after, err := paging.Cursor(page)
+	size, after, err := paging.Read(page)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -42,11 +38,7 @@ func (s *Service) relationList(ctx context.Context, viewer, user int64, page *ba
 	if err != nil {
 		return nil, nil, err
 	}
-	related, info := paging.Trim(related, size, func(p paging.Pos) paging.Pos { return p })
-	ids := make([]int64, len(related))
-	for i, r := range related {
-		ids[i] = r.ID
-	}
-	users, err := s.listUsers(ctx, viewer, ids)
+	related, info := paging.Trim(related, size, paging.Self)
+	users, err := s.listUsers(ctx, viewer, paging.IDs(related))
 	return users, info, err
 }

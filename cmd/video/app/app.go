@@ -59,7 +59,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		return nil, err
 	}
 	svc := service.New(service.Deps{
-		Videos:    videos,
+		Videos:    dal.NewCachedLists(videos, deps.Cache),
 		Objects:   deps.Objects,
 		Prober:    prober,
 		Users:     remote.Users{Client: clients.User},

@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/db"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
 // Videos stores video rows; reads by id go through a generation-checked cache.
@@ -70,12 +71,10 @@ func (s *Videos) Before(ctx context.Context, ms int64, limit int) ([]Stamp, erro
 	return stamps, err
 }
 
-// ByAuthor lists the ids of author's videos, newest first.
-func (s *Videos) ByAuthor(ctx context.Context, author int64) ([]int64, error) {
-	var ids []int64
-	err := s.db.WithContext(ctx).Model(&Video{}).Where("author_id = ?", author).
-		Order("published_at DESC").Pluck("id", &ids).Error
-	return ids, err
+// ByAuthor lists one page of author's videos, newest first, after
+// position after, each as (published_at, id).
+func (s *Videos) ByAuthor(ctx context.Context, author int64, after paging.Pos, limit int) ([]paging.Pos, error) {
+	return db.Keyset[int64](s.db.WithContext(ctx).Model(&Video{}).Where("author_id = ?", author), "published_at", "id", after, limit)
 }
 
 // Invalidate drops cached copies of ids after their rows changed.

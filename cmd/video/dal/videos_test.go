@@ -15,6 +15,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/cache"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
@@ -253,7 +254,11 @@ func TestByAuthorNewestFirst(t *testing.T) {
 		{3, nil},
 	}
 	for _, tt := range tests {
-		got, err := e.videos.ByAuthor(context.Background(), tt.author)
+		page, err := e.videos.ByAuthor(context.Background(), tt.author, paging.Pos{}, paging.Default)
+		var got []int64
+		for _, p := range page {
+			got = append(got, p.ID)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,8 +32,8 @@ func (h *Handler) Feed(ctx context.Context, req *video.FeedRequest) (*video.Feed
 }
 
 func (h *Handler) PublishList(ctx context.Context, req *video.PublishListRequest) (*video.PublishListResponse, error) {
-	videos, err := h.Svc.PublishList(ctx, req.ViewerId, req.UserId)
-	return &video.PublishListResponse{BaseResp: h.BaseResp(ctx, err), Videos: videos}, nil
+	videos, info, err := h.Svc.PublishList(ctx, req.ViewerId, req.UserId, req.Page)
+	return &video.PublishListResponse{BaseResp: h.BaseResp(ctx, err), Videos: videos, PageInfo: info}, nil
 }
 
 func (h *Handler) MGetVideos(ctx context.Context, req *video.MGetVideosRequest) (*video.MGetVideosResponse, error) {

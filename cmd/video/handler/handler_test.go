@@ -14,6 +14,7 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
@@ -54,9 +55,9 @@ func (w *world) Before(_ context.Context, ms int64, limit int) ([]dal.Stamp, err
 	return out, nil
 }
 
-func (w *world) ByAuthor(_ context.Context, author int64) ([]int64, error) {
+func (w *world) ByAuthor(_ context.Context, author int64, _ paging.Pos, _ int) ([]paging.Pos, error) {
 	if author == 1 {
-		return []int64{2, 1}, w.err
+		return []paging.Pos{{At: 2000, ID: 2}, {At: 1000, ID: 1}}, w.err
 	}
 	return nil, w.err
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/cmd/video/media"
+	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/storage"
 	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
@@ -98,18 +99,22 @@ func (f *fakeVideos) Before(_ context.Context, ms int64, limit int) ([]dal.Stamp
 	return out, nil
 }
 
-func (f *fakeVideos) ByAuthor(_ context.Context, author int64) ([]int64, error) {
+func (f *fakeVideos) ByAuthor(_ context.Context, author int64, after paging.Pos, limit int) ([]paging.Pos, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.byAuthorCalls++
 	if f.byAuthorErr != nil {
 		return nil, f.byAuthorErr
 	}
-	var ids []int64
-	for _, v := range f.newestFirst(func(v dal.Video) bool { return v.AuthorID == author }) {
-		ids = append(ids, v.ID)
+	var out []paging.Pos
+	for _, v := range f.newestFirst(func(v dal.Video) bool {
+		return v.AuthorID == author && (after.IsStart() || v.PublishedAt < after.At)
+	}) {
+		if len(out) < limit {
+			out = append(out, paging.Pos{At: v.PublishedAt, ID: v.ID})
+		}
 	}
-	return ids, nil
+	return out, nil
 }
 
 // add stores a published video directly and returns it.

@@ -5,19 +5,27 @@ import (
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/idlist"
+	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/remote"
 )
 
-// PublishList returns user's videos as viewer sees them, newest first.
-func (s *Service) PublishList(ctx context.Context, viewer, user int64) ([]*base.Video, error) {
-	if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
-		return nil, err
-	}
-	ids, err := s.Videos.ByAuthor(ctx, user)
+// PublishList returns one page of user's videos as viewer sees them,
+// newest first.
+func (s *Service) PublishList(ctx context.Context, viewer, user int64, page *base.Page) ([]*base.Video, *base.PageInfo, error) {
+	size, after, err := paging.Read(page)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.assemble(ctx, viewer, ids)
+	if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
+		return nil, nil, err
+	}
+	published, err := s.Videos.ByAuthor(ctx, user, after, size+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	published, info := paging.Trim(published, size, paging.Self)
+	videos, err := s.assemble(ctx, viewer, paging.IDs(published))
+	return videos, info, err
 }
 
 // MGetVideos returns the videos found among ids as viewer sees them, in

@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/clock"
+	"github.com/douyin-go/douyin/pkg/paging"
 )
 
 // VideoStore stores video rows.
@@ -17,7 +18,9 @@ type VideoStore interface {
 	Create(ctx context.Context, v *dal.Video) ([]string, error)
 	ByIDs(ctx context.Context, ids []int64) (map[int64]dal.Video, error)
 	Before(ctx context.Context, ms int64, limit int) ([]dal.Stamp, error)
-	ByAuthor(ctx context.Context, author int64) ([]int64, error)
+	// ByAuthor reads one page of author's videos, newest first, after a
+	// position, each as (published_at, id).
+	ByAuthor(ctx context.Context, author int64, after paging.Pos, limit int) ([]paging.Pos, error)
 }
 
 // ObjectStore keeps media objects.
