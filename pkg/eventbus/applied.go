@@ -2,35 +2,65 @@ package eventbus
 
 import (
 	"context"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/douyin-go/douyin/pkg/cache"
 )
 
 // Applied lets an action wait until the counters its events change have
 // been applied, so a client that reads right after an action returns sees
-// its effect. Consumers mark each applied event in Redis for a while;
-// actions poll for the marks of their own events.
+// its effect. Consumers mark each applied event in Redis for a while and
+// announce the marks on a channel; a waiting action checks the marks of its
+// own events, then wakes on their announcement. It works across instances:
+// the consumer that applies an event may run anywhere.
 type Applied struct {
-	store *cache.Client
-	ttl   time.Duration
+	client  *cache.Client
+	ttl     time.Duration
+	channel string
+
+	mu      sync.Mutex
+	waiting map[string][]*waiter // mark key -> actions waiting for it
+	sub     *redis.PubSub        // nil until the first Wait
 }
 
-// NewApplied tracks applied events in store.
-func NewApplied(store *cache.Client) *Applied {
-	return &Applied{store: store, ttl: 10 * time.Minute}
+// waiter is one action waiting for the marks in remaining.
+type waiter struct {
+	remaining map[string]bool
+	done      chan struct{}
+}
+
+// recheckEvery bounds how long a wait relies on announcements alone: an
+// announcement lost (Redis reconnecting) is made up for by reading the
+// marks again.
+const recheckEvery = 100 * time.Millisecond
+
+// NewApplied tracks applied events in client.
+func NewApplied(client *cache.Client) *Applied {
+	return &Applied{client: client, ttl: 10 * time.Minute, channel: client.Key("applied"), waiting: map[string][]*waiter{}}
 }
 
 func (a *Applied) key(group, eventID string) string {
-	return a.store.Key("applied", group, eventID)
+	return a.client.Key("applied", group, eventID)
 }
 
-// Mark records that group applied eventID. Nil-safe.
-func (a *Applied) Mark(ctx context.Context, group, eventID string) {
-	if a == nil {
+// Mark records that group applied eventIDs and announces it, in one round
+// trip. Nil-safe.
+func (a *Applied) Mark(ctx context.Context, group string, eventIDs ...string) {
+	if a == nil || len(eventIDs) == 0 {
 		return
 	}
-	_ = a.store.RDB.Set(ctx, a.key(group, eventID), 1, a.ttl).Err()
+	keys := make([]string, len(eventIDs))
+	pipe := a.client.RDB.Pipeline()
+	for i, id := range eventIDs {
+		keys[i] = a.key(group, id)
+		pipe.Set(ctx, keys[i], 1, a.ttl)
+	}
+	pipe.Publish(ctx, a.channel, strings.Join(keys, "\n"))
+	_, _ = pipe.Exec(ctx)
 }
 
 // Wait blocks until every group applied every event, or until timeout; it
@@ -46,17 +76,121 @@ func (a *Applied) Wait(ctx context.Context, timeout time.Duration, eventIDs []st
 			keys = append(keys, a.key(g, id))
 		}
 	}
-	deadline := time.Now().Add(timeout)
-	pause := time.Millisecond
+	a.listen(ctx)
+	w := a.register(keys)
+	defer a.unregister(w, keys)
+	if a.check(ctx, w, keys) {
+		return true
+	}
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	recheck := time.NewTicker(recheckEvery)
+	defer recheck.Stop()
 	for {
-		n, err := a.store.RDB.Exists(ctx, keys...).Result()
-		if err == nil && int(n) == len(keys) {
+		select {
+		case <-w.done:
 			return true
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
+		case <-recheck.C:
+			if a.check(ctx, w, keys) {
+				return true
+			}
+		case <-deadline.C:
+			return a.check(ctx, w, keys)
+		case <-ctx.Done():
 			return false
 		}
-		sleep(ctx, pause)
-		pause = min(pause*2, 20*time.Millisecond)
 	}
+}
+
+// check reads which of keys are marked, notes them on w, and reports
+// whether all are.
+func (a *Applied) check(ctx context.Context, w *waiter, keys []string) bool {
+	pipe := a.client.RDB.Pipeline()
+	cmds := make([]*redis.IntCmd, len(keys))
+	for i, k := range keys {
+		cmds[i] = pipe.Exists(ctx, k)
+	}
+	_, _ = pipe.Exec(ctx)
+	var marked []string
+	for i, cmd := range cmds {
+		if cmd.Val() == 1 {
+			marked = append(marked, keys[i])
+		}
+	}
+	a.notify(marked)
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (a *Applied) register(keys []string) *waiter {
+	w := &waiter{remaining: make(map[string]bool, len(keys)), done: make(chan struct{})}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, k := range keys {
+		w.remaining[k] = true
+		a.waiting[k] = append(a.waiting[k], w)
+	}
+	return w
+}
+
+func (a *Applied) unregister(w *waiter, keys []string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, k := range keys {
+		ws := a.waiting[k]
+		for i, x := range ws {
+			if x == w {
+				ws = append(ws[:i], ws[i+1:]...)
+				break
+			}
+		}
+		if len(ws) == 0 {
+			delete(a.waiting, k)
+		} else {
+			a.waiting[k] = ws
+		}
+	}
+}
+
+// notify marks keys as applied for every action waiting for them.
+func (a *Applied) notify(keys []string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, k := range keys {
+		for _, w := range a.waiting[k] {
+			if w.remaining[k] {
+				delete(w.remaining, k)
+				if len(w.remaining) == 0 {
+					close(w.done)
+				}
+			}
+		}
+	}
+}
+
+// listen subscribes to the announcements once; the subscription lives as
+// long as the Redis client (go-redis resubscribes after reconnecting).
+func (a *Applied) listen(ctx context.Context) {
+	a.mu.Lock()
+	if a.sub != nil {
+		a.mu.Unlock()
+		return
+	}
+	a.sub = a.client.RDB.Subscribe(context.WithoutCancel(ctx), a.channel)
+	sub := a.sub
+	a.mu.Unlock()
+	// Wait for the subscription to be confirmed, so announcements made
+	// from now on reach it (rechecks cover a failure).
+	rctx, cancel := context.WithTimeout(ctx, time.Second)
+	_, _ = sub.Receive(rctx)
+	cancel()
+	go func() {
+		for msg := range sub.Channel() {
+			a.notify(strings.Split(msg.Payload, "\n"))
+		}
+	}()
 }

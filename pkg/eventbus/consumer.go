@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/segmentio/kafka-go"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -19,13 +19,15 @@ type Route struct {
 	Topic string
 	// apply runs inside the transaction that records the event as processed.
 	apply func(ctx context.Context, tx *gorm.DB, payload []byte) error
-	// afterCommit runs once the transaction committed (cache invalidation).
-	afterCommit func(ctx context.Context, payload []byte)
+	// afterCommit runs once the transaction committed, with the payloads
+	// of every event of this topic it applied (cache invalidation).
+	afterCommit func(ctx context.Context, payloads [][]byte)
 }
 
 // On builds the Route of topic for events of type T: apply changes state in
-// tx; after (optional) runs after commit.
-func On[T any](topic string, apply func(ctx context.Context, tx *gorm.DB, ev T) error, after func(ctx context.Context, ev T)) Route {
+// tx; after (optional) runs after commit with the events applied, all at
+// once, so a batch of events costs one round of invalidations.
+func On[T any](topic string, apply func(ctx context.Context, tx *gorm.DB, ev T) error, after func(ctx context.Context, evs []T)) Route {
 	decode := func(payload []byte) (T, error) {
 		var ev T
 		err := json.Unmarshal(payload, &ev)
@@ -40,17 +42,29 @@ func On[T any](topic string, apply func(ctx context.Context, tx *gorm.DB, ev T) 
 		return apply(ctx, tx, ev)
 	}
 	if after != nil {
-		r.afterCommit = func(ctx context.Context, payload []byte) {
-			if ev, err := decode(payload); err == nil {
-				after(ctx, ev)
+		r.afterCommit = func(ctx context.Context, payloads [][]byte) {
+			evs := make([]T, 0, len(payloads))
+			for _, p := range payloads {
+				if ev, err := decode(p); err == nil {
+					evs = append(evs, ev)
+				}
 			}
+			after(ctx, evs)
 		}
 	}
 	return r
 }
 
-// errPoison marks an event that can never be applied; it is skipped.
+// errPoison marks an event that can never be applied: it is set aside in
+// the dead-letter table instead of blocking its partition.
 type errPoison struct{ error }
+
+// Delivery is one event as Kafka delivered it.
+type Delivery struct {
+	Topic   string
+	EventID string
+	Payload []byte
+}
 
 // processedRecord remembers an applied event for one consumer group.
 type processedRecord struct {
@@ -58,23 +72,44 @@ type processedRecord struct {
 	AppliedAt time.Time `gorm:"not null"`
 }
 
+// deadLetter is an event that could not be applied, kept for an operator.
+type deadLetter struct {
+	EventID string    `gorm:"primaryKey;size:64"`
+	Topic   string    `gorm:"size:128;not null"`
+	Payload []byte    `gorm:"not null"`
+	Error   string    `gorm:"size:1000;not null"`
+	At      time.Time `gorm:"not null"`
+}
+
 // Consumer applies events of its routes exactly once per consumer group.
 type Consumer struct {
-	group   string
-	db      *gorm.DB
-	table   string
-	routes  map[string]Route
-	applied *Applied
-	log     *slog.Logger
+	group     string
+	db        *gorm.DB
+	table     string
+	deadTable string
+	routes    map[string]Route
+	applied   *Applied
+	log       *slog.Logger
+	dead      atomic.Int64 // events set aside since start
+	// Retry is how an event that fails is retried: Attempts tries (while
+	// the database answers) before it is set aside, the first Backoff
+	// apart, doubling up to 5 s.
+	Retry struct {
+		Attempts int
+		Backoff  time.Duration
+	}
 
 	lagMu sync.Mutex
 	lags  map[string]int64 // "topic/partition" -> messages after the last one applied
 }
 
 // NewConsumer builds the consumer of group, recording processed ids in
-// "<group>_processed". applied may be nil.
+// "<group>_processed" and events it cannot apply in
+// "<group>_dead_letters". applied may be nil.
 func NewConsumer(group string, db *gorm.DB, applied *Applied, log *slog.Logger, routes ...Route) *Consumer {
-	c := &Consumer{group: group, db: db, table: tableName(group), routes: map[string]Route{}, applied: applied, log: log, lags: map[string]int64{}}
+	c := &Consumer{group: group, db: db, table: tableName(group) + "_processed", deadTable: tableName(group) + "_dead_letters",
+		routes: map[string]Route{}, applied: applied, log: log, lags: map[string]int64{}}
+	c.Retry.Attempts, c.Retry.Backoff = 12, 20*time.Millisecond
 	for _, r := range routes {
 		c.routes[r.Topic] = r
 	}
@@ -90,7 +125,7 @@ func tableName(group string) string {
 			out = append(out, '_')
 		}
 	}
-	return string(out) + "_processed"
+	return string(out)
 }
 
 // Group is the consumer group id.
@@ -105,156 +140,89 @@ func (c *Consumer) Topics() []string {
 	return topics
 }
 
-// Migrate creates the processed-events table.
+// Migrate creates the processed-events and dead-letter tables.
 func (c *Consumer) Migrate(db *gorm.DB) error {
-	return db.Table(c.table).AutoMigrate(&processedRecord{})
+	if err := db.Table(c.table).AutoMigrate(&processedRecord{}); err != nil {
+		return err
+	}
+	return db.Table(c.deadTable).AutoMigrate(&deadLetter{})
 }
+
+// DeadLetters is how many events this consumer set aside since it started.
+func (c *Consumer) DeadLetters() int64 { return c.dead.Load() }
 
 // Apply applies one event unless this group already did; it reports whether
 // the event changed anything. Safe to call any number of times per event.
 func (c *Consumer) Apply(ctx context.Context, topic, eventID string, payload []byte) (bool, error) {
-	route, ok := c.routes[topic]
-	if !ok {
-		return false, nil
-	}
-	fresh := false
-	err := c.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Table(c.table).Clauses(clause.OnConflict{DoNothing: true}).
-			Create(&processedRecord{EventID: eventID, AppliedAt: time.Now().UTC()})
-		if res.Error != nil {
-			return fmt.Errorf("record processed event: %w", res.Error)
+	fresh, err := c.ApplyBatch(ctx, []Delivery{{Topic: topic, EventID: eventID, Payload: payload}})
+	return err == nil && fresh[0], err
+}
+
+// ApplyBatch applies the events this group has not applied yet, all in one
+// transaction (one commit however many), and reports which changed
+// anything. Either every event is applied or none is.
+func (c *Consumer) ApplyBatch(ctx context.Context, ds []Delivery) (fresh []bool, err error) {
+	fresh = make([]bool, len(ds))
+	now := time.Now().UTC()
+	err = c.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for i, d := range ds {
+			route, ok := c.routes[d.Topic]
+			if !ok {
+				continue
+			}
+			res := tx.Table(c.table).Clauses(clause.OnConflict{DoNothing: true}).
+				Create(&processedRecord{EventID: d.EventID, AppliedAt: now})
+			if res.Error != nil {
+				return fmt.Errorf("record processed event: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				continue // already applied: redelivery changes nothing
+			}
+			fresh[i] = true
+			if err := route.apply(ctx, tx, d.Payload); err != nil {
+				return err
+			}
 		}
-		if res.RowsAffected == 0 {
-			return nil // already applied: redelivery changes nothing
-		}
-		fresh = true
-		return route.apply(ctx, tx, payload)
+		return nil
 	})
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	if fresh && route.afterCommit != nil {
-		route.afterCommit(ctx, payload)
+	c.afterCommit(ctx, ds, fresh)
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.EventID
 	}
-	c.applied.Mark(ctx, c.group, eventID)
+	c.applied.Mark(ctx, c.group, ids...)
 	return fresh, nil
 }
 
-// NewReader is the Kafka consumer-group reader every consumer uses:
-// synchronous commits after each applied event, starting from the earliest
-// offset so events published before the group first joined are not lost.
-func NewReader(brokers []string, group string, topics []string) *kafka.Reader {
-	return kafka.NewReader(kafka.ReaderConfig{
-		Brokers:           brokers,
-		GroupID:           group,
-		GroupTopics:       topics,
-		MinBytes:          1,
-		MaxBytes:          10 << 20,
-		MaxWait:           250 * time.Millisecond,
-		ReadBackoffMin:    5 * time.Millisecond,
-		ReadBackoffMax:    100 * time.Millisecond,
-		CommitInterval:    0,
-		StartOffset:       kafka.FirstOffset,
-		HeartbeatInterval: time.Second,
-		SessionTimeout:    10 * time.Second,
-		RebalanceTimeout:  5 * time.Second,
-		JoinGroupBackoff:  200 * time.Millisecond,
-	})
-}
-
-// Fetcher is the part of *kafka.Reader the consumer loop needs.
-type Fetcher interface {
-	FetchMessage(ctx context.Context) (kafka.Message, error)
-	CommitMessages(ctx context.Context, msgs ...kafka.Message) error
-}
-
-// Run consumes from reader until ctx ends. An event that fails to apply is
-// retried with backoff and its offset is not committed until it succeeds,
-// so a database outage delays counters but never loses an event.
-func (c *Consumer) Run(ctx context.Context, reader Fetcher) {
-	for {
-		msg, err := reader.FetchMessage(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			c.log.Warn("kafka fetch failed", "group", c.group, "err", err)
-			sleep(ctx, 200*time.Millisecond)
-			continue
+// afterCommit runs each route's after-commit step once, with the events of
+// its topic that were fresh.
+func (c *Consumer) afterCommit(ctx context.Context, ds []Delivery, fresh []bool) {
+	byTopic := map[string][][]byte{}
+	for i, d := range ds {
+		if fresh[i] {
+			byTopic[d.Topic] = append(byTopic[d.Topic], d.Payload)
 		}
-		c.applyWithRetry(ctx, msg)
-		if ctx.Err() != nil {
-			return
-		}
-		c.noteLag(msg)
-		if err := reader.CommitMessages(ctx, msg); err != nil && ctx.Err() == nil {
-			c.log.Warn("kafka commit failed; event may be redelivered", "group", c.group, "err", err)
+	}
+	for topic, payloads := range byTopic {
+		if after := c.routes[topic].afterCommit; after != nil {
+			after(ctx, payloads)
 		}
 	}
 }
 
-// noteLag records how far msg's partition was behind once msg was applied.
-func (c *Consumer) noteLag(msg kafka.Message) {
-	key := fmt.Sprintf("%s/%d", msg.Topic, msg.Partition)
-	c.lagMu.Lock()
-	c.lags[key] = max(msg.HighWaterMark-msg.Offset-1, 0)
-	c.lagMu.Unlock()
-}
-
-// Lag is how many messages of its partitions this consumer had still to
-// apply, as of the last message it applied from each. (kafka.Reader's own
-// Lag is always -1 for a consumer-group reader.)
-func (c *Consumer) Lag() int64 {
-	c.lagMu.Lock()
-	defer c.lagMu.Unlock()
-	var total int64
-	for _, n := range c.lags {
-		total += n
+// setAside records d in the dead-letter table, so its partition moves on.
+func (c *Consumer) setAside(ctx context.Context, d Delivery, cause error) error {
+	c.dead.Add(1)
+	c.log.ErrorContext(ctx, "event set aside in the dead-letter table", "group", c.group, "topic", d.Topic, "event", d.EventID, "err", cause)
+	msg := cause.Error()
+	if len(msg) > 1000 {
+		msg = msg[:1000]
 	}
-	return total
-}
-
-func (c *Consumer) applyWithRetry(ctx context.Context, msg kafka.Message) {
-	ctx, span := startConsumeSpan(ctx, c.group, &msg)
-	defer span.End()
-	id := eventID(msg)
-	backoff := 20 * time.Millisecond
-	for {
-		_, err := c.Apply(ctx, msg.Topic, id, msg.Value)
-		var poison errPoison
-		switch {
-		case err == nil:
-			return
-		case errors.As(err, &poison):
-			c.log.ErrorContext(ctx, "skipping event that cannot be applied", "group", c.group, "topic", msg.Topic, "event", id, "err", err)
-			return
-		case ctx.Err() != nil:
-			return
-		}
-		c.log.WarnContext(ctx, "applying event failed; retrying", "group", c.group, "topic", msg.Topic, "event", id, "err", err)
-		sleep(ctx, backoff)
-		backoff = min(backoff*2, 5*time.Second)
-	}
-}
-
-// eventID reads the id header; messages without one (not from a relay) get
-// a stable id from their position so redelivery is still harmless.
-func eventID(msg kafka.Message) string {
-	for _, h := range msg.Headers {
-		if h.Key == HeaderEventID && len(h.Value) > 0 {
-			return string(h.Value)
-		}
-	}
-	return fmt.Sprintf("%s-%d-%d", msg.Topic, msg.Partition, msg.Offset)
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
+	return c.db.WithContext(ctx).Table(c.deadTable).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&deadLetter{EventID: d.EventID, Topic: d.Topic, Payload: d.Payload, Error: msg, At: time.Now().UTC()}).Error
 }
 
 // ProcessedRetention is how long applied event ids are remembered. Kafka
@@ -272,4 +240,9 @@ func (c *Consumer) prune(ctx context.Context) {
 	if _, err := c.Prune(ctx, time.Now().Add(-ProcessedRetention)); err != nil && ctx.Err() == nil {
 		c.log.Warn("prune processed events", "group", c.group, "err", err)
 	}
+}
+
+func isPoison(err error) bool {
+	var p errPoison
+	return errors.As(err, &p)
 }

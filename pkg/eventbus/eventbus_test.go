@@ -365,3 +365,146 @@ func TestConsumerLag(t *testing.T) {
 		}
 	}
 }
+
+// fakeReader delivers msgs, then blocks until ctx ends, and records commits.
+type fakeReader struct {
+	mu        sync.Mutex
+	msgs      []kafka.Message
+	committed []kafka.Message
+}
+
+func (f *fakeReader) FetchMessage(ctx context.Context) (kafka.Message, error) {
+	f.mu.Lock()
+	if len(f.msgs) > 0 {
+		m := f.msgs[0]
+		f.msgs = f.msgs[1:]
+		f.mu.Unlock()
+		return m, nil
+	}
+	f.mu.Unlock()
+	<-ctx.Done()
+	return kafka.Message{}, ctx.Err()
+}
+
+func (f *fakeReader) CommitMessages(_ context.Context, msgs ...kafka.Message) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.committed = append(f.committed, msgs...)
+	return nil
+}
+
+func (f *fakeReader) commits() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.committed)
+}
+
+func tallyMsg(id, payload string) kafka.Message {
+	return kafka.Message{Topic: "test.tally", Value: []byte(payload), Headers: []kafka.Header{{Key: eventbus.HeaderEventID, Value: []byte(id)}}}
+}
+
+// A batch of events is applied in one go, each exactly once.
+func TestApplyBatch(t *testing.T) {
+	p := newPipeline(t)
+	ds := []eventbus.Delivery{
+		{Topic: "test.tally", EventID: "b-1", Payload: []byte(`{"Name":"a","Delta":1}`)},
+		{Topic: "test.tally", EventID: "b-2", Payload: []byte(`{"Name":"a","Delta":2}`)},
+		{Topic: "test.tally", EventID: "b-1", Payload: []byte(`{"Name":"a","Delta":1}`)},
+		{Topic: "other.topic", EventID: "b-3", Payload: []byte(`{}`)},
+	}
+	fresh, err := p.consumer.ApplyBatch(context.Background(), ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{true, true, false, false}; fmt.Sprint(fresh) != fmt.Sprint(want) {
+		t.Fatalf("fresh %v, want %v", fresh, want)
+	}
+	if got := p.count(t); got != 3 {
+		t.Fatalf("tally %d, want 3", got)
+	}
+	if !p.applied.Wait(context.Background(), time.Second, []string{"b-1", "b-2"}, "test-tally") {
+		t.Fatal("applied events were not marked")
+	}
+}
+
+// Events that cannot be applied, or whose handling panics, are set aside
+// in the dead-letter table; the events after them are applied and the
+// partition moves on.
+func TestPoisonAndPanicsAreSetAside(t *testing.T) {
+	gdb := testutil.DB(t)
+	if err := gdb.AutoMigrate(&tally{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := gdb.Create(&tally{Name: "a"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	c := eventbus.NewConsumer("test-dead", gdb, eventbus.NewApplied(testutil.Cache(t)), quietLog(),
+		eventbus.On("test.tally", func(ctx context.Context, tx *gorm.DB, ev tallied) error {
+			switch ev.Name {
+			case "panic":
+				panic("a bug")
+			case "fails":
+				return errors.New("never works")
+			}
+			return tx.Exec("UPDATE tallies SET count = count + ? WHERE name = ?", ev.Delta, ev.Name).Error
+		}, nil))
+	c.Retry.Attempts, c.Retry.Backoff = 3, time.Millisecond
+	if err := c.Migrate(gdb); err != nil {
+		t.Fatal(err)
+	}
+	reader := &fakeReader{msgs: []kafka.Message{
+		tallyMsg("ok-1", `{"Name":"a","Delta":1}`),
+		tallyMsg("bad-json", `not json`),
+		tallyMsg("panics", `{"Name":"panic","Delta":1}`),
+		tallyMsg("fails", `{"Name":"fails","Delta":1}`),
+		tallyMsg("ok-2", `{"Name":"a","Delta":1}`),
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); c.Run(ctx, reader) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for reader.commits() < 5 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if reader.commits() != 5 {
+		t.Fatalf("%d of 5 offsets committed", reader.commits())
+	}
+	var n int64
+	if err := gdb.Table("test_dead_dead_letters").Count(&n).Error; err != nil || n != 3 {
+		t.Fatalf("%d dead letters (err %v), want 3", n, err)
+	}
+	if c.DeadLetters() != 3 {
+		t.Fatalf("DeadLetters() = %d, want 3", c.DeadLetters())
+	}
+	var tl tally
+	if err := gdb.First(&tl, "name = ?", "a").Error; err != nil || tl.Count != 2 {
+		t.Fatalf("tally %d (err %v), want both good events applied", tl.Count, err)
+	}
+}
+
+// An action waiting in one instance wakes when a consumer in another marks
+// its events; it gives up at its timeout otherwise.
+func TestWaitWakesOnAnotherInstancesMark(t *testing.T) {
+	client := testutil.Cache(t)
+	waiting, marking := eventbus.NewApplied(client), eventbus.NewApplied(client)
+	ctx := context.Background()
+	if waiting.Wait(ctx, 50*time.Millisecond, []string{"never"}, "g") {
+		t.Fatal("an event nobody applied was reported applied")
+	}
+	got := make(chan bool, 1)
+	go func() { got <- waiting.Wait(ctx, 30*time.Second, []string{"e-1", "e-2"}, "g1", "g2") }()
+	time.Sleep(20 * time.Millisecond)
+	marking.Mark(ctx, "g1", "e-1", "e-2")
+	marking.Mark(ctx, "g2", "e-1")
+	select {
+	case ok := <-got:
+		t.Fatalf("returned %v before every group applied every event", ok)
+	case <-time.After(150 * time.Millisecond):
+	}
+	marking.Mark(ctx, "g2", "e-2")
+	if !<-got {
+		t.Fatal("Wait reported a timeout")
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/pkg/periodic"
 )
 
 // Publisher is the part of *kafka.Writer the relay needs.
@@ -58,7 +60,7 @@ func (r *Relay) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
-		n, err := r.Flush(ctx)
+		n, err := r.flushSafely(ctx)
 		wait := r.poll
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -78,6 +80,16 @@ func (r *Relay) Run(ctx context.Context) {
 		case <-timer.C:
 		}
 	}
+}
+
+// flushSafely is Flush with a panic turned into an error (and retried like
+// one): a bug must not stop the relay for good.
+func (r *Relay) flushSafely(ctx context.Context) (n int, err error) {
+	var flushErr error
+	if err := periodic.Safely(ctx, func(ctx context.Context) { n, flushErr = r.Flush(ctx) }); err != nil {
+		return 0, err
+	}
+	return n, flushErr
 }
 
 // Flush publishes up to one batch of pending events and returns how many.

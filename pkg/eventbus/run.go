@@ -22,6 +22,6 @@ func RunRelay(ctx context.Context, db *gorm.DB, outbox *Outbox, brokers []string
 func RunConsumer(ctx context.Context, c *Consumer, brokers []string) {
 	reader := NewReader(brokers, c.Group(), c.Topics())
 	defer reader.Close()
-	go periodic.Run(ctx, time.Hour, c.prune)
+	go periodic.Run(ctx, time.Hour, c.log, c.prune)
 	c.Run(ctx, reader)
 }

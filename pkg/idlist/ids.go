@@ -14,3 +14,13 @@ func UniquePositive(ids []int64) []int64 {
 	}
 	return out
 }
+
+// Collect is the ids that ids picks from each of items, without
+// duplicates, in first-seen order.
+func Collect[E any](items []E, ids func(E) []int64) []int64 {
+	var all []int64
+	for _, it := range items {
+		all = append(all, ids(it)...)
+	}
+	return UniquePositive(all)
+}

@@ -2,6 +2,7 @@ package idlist
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -18,5 +19,13 @@ func TestUniquePositive(t *testing.T) {
 		if got := fmt.Sprint(UniquePositive(tt.in)); got != tt.want {
 			t.Errorf("UniquePositive(%v) = %s, want %s", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestCollect(t *testing.T) {
+	pairs := [][2]int64{{1, 2}, {2, 3}, {0, 4}}
+	got := Collect(pairs, func(p [2]int64) []int64 { return p[:] })
+	if want := []int64{1, 2, 3, 4}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("Collect = %v, want %v", got, want)
 	}
 }

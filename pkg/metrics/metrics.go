@@ -89,3 +89,11 @@ func (m *Metrics) Gauge(name, help string, labels prometheus.Labels, fn func() f
 	}
 	_ = m.Registry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels}, fn))
 }
+
+// Counter registers a counter read from fn at every scrape.
+func (m *Metrics) Counter(name, help string, labels prometheus.Labels, fn func() float64) {
+	if m == nil {
+		return
+	}
+	_ = m.Registry.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels}, fn))
+}

@@ -93,3 +93,20 @@ func TestFavoriteActionBadActionMakesNoCalls(t *testing.T) {
 		t.Fatalf("a bad action_type made calls: videos %v, store %v", w.videos.authorsCalls, w.favorites.changes)
 	}
 }
+
+// A video's author is asked once: it never changes.
+func TestVideoAuthorIsAskedOnce(t *testing.T) {
+	w := newWorld()
+	w.videos.add(1, 2)
+	for _, action := range []int32{1, 2, 1} {
+		if err := w.svc.FavoriteAction(context.Background(), 5, 1, action); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkEqual(t, "VideoAuthors calls", len(w.videos.authorsCalls), 1)
+	// An unknown video is asked again each time: it may appear.
+	for range 2 {
+		checkErr(t, w.svc.FavoriteAction(context.Background(), 5, 404, 1), errno.VideoNotExist, "")
+	}
+	checkEqual(t, "VideoAuthors calls", len(w.videos.authorsCalls), 3)
+}

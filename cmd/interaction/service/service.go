@@ -9,6 +9,8 @@ import (
 	"context"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"github.com/douyin-go/douyin/cmd/interaction/dal"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/clock"
@@ -80,7 +82,12 @@ type Options struct {
 type Service struct {
 	Deps
 	opts Options
+	// authors are the authors of videos seen, which never change.
+	authors *lru.Cache[int64, int64]
 }
+
+// knownAuthors bounds how many video authors are kept.
+const knownAuthors = 100_000
 
 // New builds the service.
 func New(d Deps, opts Options) *Service {
@@ -88,14 +95,20 @@ func New(d Deps, opts Options) *Service {
 		opts.Location = time.UTC
 	}
 	d.Clock = clock.Or(d.Clock)
-	return &Service{Deps: d, opts: opts}
+	authors, _ := lru.New[int64, int64](knownAuthors) // fails only for a size <= 0
+	return &Service{Deps: d, opts: opts, authors: authors}
 }
 
 // authorOf checks that video exists and returns its author, with one call
-// of the video service.
+// of the video service the first time. A video's author never changes and
+// videos are never removed, so the answer is kept (a missing video is
+// asked again: it may be published by then).
 func (s *Service) authorOf(ctx context.Context, video int64) (int64, error) {
 	if video <= 0 {
 		return 0, errno.ParamErr.WithMessage("video_id must be a positive integer")
+	}
+	if author, ok := s.authors.Get(video); ok {
+		return author, nil
 	}
 	authors, err := s.Videos.VideoAuthors(ctx, []int64{video})
 	if err != nil {
@@ -105,6 +118,7 @@ func (s *Service) authorOf(ctx context.Context, video int64) (int64, error) {
 	if !ok {
 		return 0, errno.VideoNotExist
 	}
+	s.authors.Add(video, author)
 	return author, nil
 }
 

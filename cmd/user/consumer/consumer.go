@@ -11,6 +11,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/user/dal"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/idlist"
 )
 
 // Group is the consumer group of the user counters.
@@ -34,16 +35,22 @@ func New(gdb *gorm.DB, users Invalidator, applied *eventbus.Applied, log *slog.L
 			func(_ context.Context, tx *gorm.DB, ev events.Followed) error {
 				return counters.AddFollow(tx, ev.FollowerID, ev.FolloweeID, ev.Delta)
 			},
-			func(ctx context.Context, ev events.Followed) { forget(ctx, ev.FollowerID, ev.FolloweeID) }),
+			func(ctx context.Context, evs []events.Followed) {
+				forget(ctx, idlist.Collect(evs, func(ev events.Followed) []int64 { return []int64{ev.FollowerID, ev.FolloweeID} })...)
+			}),
 		eventbus.On(events.TopicFavorite,
 			func(_ context.Context, tx *gorm.DB, ev events.Favorited) error {
 				return counters.AddFavorite(tx, ev.UserID, ev.AuthorID, ev.Delta)
 			},
-			func(ctx context.Context, ev events.Favorited) { forget(ctx, ev.UserID, ev.AuthorID) }),
+			func(ctx context.Context, evs []events.Favorited) {
+				forget(ctx, idlist.Collect(evs, func(ev events.Favorited) []int64 { return []int64{ev.UserID, ev.AuthorID} })...)
+			}),
 		eventbus.On(events.TopicPublish,
 			func(_ context.Context, tx *gorm.DB, ev events.Published) error {
 				return counters.AddWork(tx, ev.AuthorID, ev.Delta)
 			},
-			func(ctx context.Context, ev events.Published) { forget(ctx, ev.AuthorID) }),
+			func(ctx context.Context, evs []events.Published) {
+				forget(ctx, idlist.Collect(evs, func(ev events.Published) []int64 { return []int64{ev.AuthorID} })...)
+			}),
 	)
 }

@@ -80,7 +80,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		deps:    deps,
 		handler: handler.New(svc, deps.Log),
 		bg: boot.Background{Outbox: outbox, Consumer: cons, Loops: []func(context.Context){
-			func(ctx context.Context) { periodic.Run(ctx, sweepInterval, sweep) },
+			func(ctx context.Context) { periodic.Run(ctx, sweepInterval, deps.Log, sweep) },
 		}},
 	}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/idlist"
 )
 
 // Invalidator drops cached videos.
@@ -21,9 +22,9 @@ type Invalidator interface {
 // New builds the video-counter consumer.
 func New(gdb *gorm.DB, videos Invalidator, applied *eventbus.Applied, log *slog.Logger) *eventbus.Consumer {
 	var counters dal.CounterUpdates
-	forget := func(ctx context.Context, id int64) {
-		if err := videos.Invalidate(ctx, id); err != nil {
-			log.Warn("invalidate cached video", "id", id, "err", err)
+	forget := func(ctx context.Context, ids ...int64) {
+		if err := videos.Invalidate(ctx, ids...); err != nil {
+			log.Warn("invalidate cached videos", "ids", ids, "err", err)
 		}
 	}
 	return eventbus.NewConsumer(events.GroupVideoCounters, gdb, applied, log,
@@ -31,11 +32,15 @@ func New(gdb *gorm.DB, videos Invalidator, applied *eventbus.Applied, log *slog.
 			func(_ context.Context, tx *gorm.DB, ev events.Favorited) error {
 				return counters.AddFavorite(tx, ev.VideoID, ev.Delta)
 			},
-			func(ctx context.Context, ev events.Favorited) { forget(ctx, ev.VideoID) }),
+			func(ctx context.Context, evs []events.Favorited) {
+				forget(ctx, idlist.Collect(evs, func(ev events.Favorited) []int64 { return []int64{ev.VideoID} })...)
+			}),
 		eventbus.On(events.TopicComment,
 			func(_ context.Context, tx *gorm.DB, ev events.Commented) error {
 				return counters.AddComment(tx, ev.VideoID, ev.Delta)
 			},
-			func(ctx context.Context, ev events.Commented) { forget(ctx, ev.VideoID) }),
+			func(ctx context.Context, evs []events.Commented) {
+				forget(ctx, idlist.Collect(evs, func(ev events.Commented) []int64 { return []int64{ev.VideoID} })...)
+			}),
 	)
 }
