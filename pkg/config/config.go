@@ -91,6 +91,9 @@ type Upload struct {
 type RPC struct {
 	Timeout        time.Duration `yaml:"timeout" env:"TIMEOUT"`
 	ConnectTimeout time.Duration `yaml:"connect_timeout" env:"CONNECT_TIMEOUT"`
+	// IdleConns is how many connections to each service instance a client
+	// keeps open between calls.
+	IdleConns int `yaml:"idle_conns" env:"IDLE_CONNS"`
 }
 
 // Default is the configuration of a fresh clone's `make run`.
@@ -110,7 +113,7 @@ func Default() Config {
 		},
 		Storage: Storage{Bucket: "douyin"},
 		Upload:  Upload{MaxBytes: 100 << 20},
-		RPC:     RPC{Timeout: 3 * time.Second, ConnectTimeout: 500 * time.Millisecond},
+		RPC:     RPC{Timeout: 3 * time.Second, ConnectTimeout: 500 * time.Millisecond, IdleConns: 64},
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cloudwego/kitex/client"
 	"github.com/cloudwego/kitex/pkg/circuitbreak"
+	"github.com/cloudwego/kitex/pkg/connpool"
 	"github.com/cloudwego/kitex/pkg/discovery"
 	"github.com/cloudwego/kitex/pkg/endpoint"
 	"github.com/cloudwego/kitex/pkg/kerrors"
@@ -112,6 +113,10 @@ type ClientSuite struct {
 	ConnectTimeout time.Duration
 	// ReadMethods are the idempotent methods that may be retried on any error.
 	ReadMethods []string
+	// IdleConns is how many connections to each instance stay open
+	// between calls (Kitex keeps one by default, so under concurrency
+	// every other call would dial and close a connection).
+	IdleConns int
 	// Log receives failed calls (nil: none).
 	Log *slog.Logger
 }
@@ -124,6 +129,7 @@ func (s ClientSuite) Options() []client.Option {
 		client.WithMetaHandler(transmeta.ClientTTHeaderHandler),
 		client.WithRPCTimeout(s.Timeout),
 		client.WithConnectTimeout(s.ConnectTimeout),
+		client.WithLongConnection(connpool.IdleConfig{MaxIdlePerAddress: max(s.IdleConns, 1), MaxIdleGlobal: 16 * max(s.IdleConns, 1), MaxIdleTimeout: time.Minute}),
 		client.WithSuite(tracing.NewClientSuite()),
 		client.WithCircuitBreaker(circuitbreak.NewCBSuite(circuitbreak.RPCInfo2Key)),
 		client.WithFailureRetry(writeRetry()),

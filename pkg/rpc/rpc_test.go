@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,14 +160,30 @@ func TestServeReportsAnAddressInUse(t *testing.T) {
 type callerRecorder struct {
 	user.UserService
 	callers chan string
+	delay   time.Duration // how long each call takes
+
+	mu    sync.Mutex
+	conns map[string]bool // client addresses seen
 }
 
 func (r *callerRecorder) GetUser(ctx context.Context, _ *user.GetUserRequest) (*user.GetUserResponse, error) {
 	from := ""
 	if ri := rpcinfo.GetRPCInfo(ctx); ri != nil {
 		from = ri.From().ServiceName()
+		if addr := ri.From().Address(); addr != nil {
+			r.mu.Lock()
+			if r.conns == nil {
+				r.conns = map[string]bool{}
+			}
+			r.conns[addr.String()] = true
+			r.mu.Unlock()
+		}
 	}
-	r.callers <- from
+	select {
+	case r.callers <- from:
+	default:
+	}
+	time.Sleep(r.delay)
 	return &user.GetUserResponse{BaseResp: errno.ToBaseResp(nil)}, nil
 }
 
@@ -174,7 +191,8 @@ func (r *callerRecorder) GetUser(ctx context.Context, _ *user.GetUserRequest) (*
 // carries it (with plain framing the server would see no caller at all).
 func TestClientsIdentifyTheirCaller(t *testing.T) {
 	addr := freeAddr(t)
-	rec := &callerRecorder{callers: make(chan string, 1)}
+	// Calls overlap: each takes a millisecond.
+	rec := &callerRecorder{callers: make(chan string, 1), delay: time.Millisecond}
 	svr := userservice.NewServer(rec, server.WithSuite(ServerSuite{Name: UserService, Addr: addr, ExitWait: 100 * time.Millisecond}))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -198,5 +216,49 @@ func TestClientsIdentifyTheirCaller(t *testing.T) {
 	}
 	if got := <-rec.callers; got != Gateway {
 		t.Fatalf("server saw caller %q, want %q", got, Gateway)
+	}
+}
+
+// Concurrent calls reuse a handful of connections instead of dialling and
+// closing one for almost every call (Kitex keeps one idle connection per
+// instance unless told otherwise).
+func TestClientsKeepConnectionsOpen(t *testing.T) {
+	addr := freeAddr(t)
+	// Calls overlap: each takes a millisecond.
+	rec := &callerRecorder{callers: make(chan string, 1), delay: time.Millisecond}
+	svr := userservice.NewServer(rec, server.WithSuite(ServerSuite{Name: UserService, Addr: addr, ExitWait: 100 * time.Millisecond}))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = Serve(ctx, svr) }()
+	cfg := config.Default()
+	cfg.Services.User = addr
+	clients, err := NewClients(cfg, Gateway, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !listening(addr) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	const workers, calls = 16, 25
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range calls {
+				if _, err := clients.User.GetUser(ctx, &user.GetUserRequest{UserId: 1}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	// At most one connection per caller in flight.
+	if n := len(rec.conns); n > workers {
+		t.Fatalf("%d calls over %d connections: connections are not kept", workers*calls, n)
 	}
 }
