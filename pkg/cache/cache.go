@@ -23,6 +23,8 @@ import (
 type Client struct {
 	RDB    redis.UniversalClient
 	Prefix string
+	// reads coalesces the caches' reads of concurrent requests.
+	reads *reader
 }
 
 // New connects to the Redis at addr.
@@ -30,7 +32,7 @@ type Client struct {
 func New(addr, password, prefix string) *Client {
 	rdb := redis.NewClient(&redis.Options{Addr: addr, Password: password})
 	_ = redisotel.InstrumentTracing(rdb)
-	return &Client{RDB: rdb, Prefix: prefix}
+	return &Client{RDB: rdb, Prefix: prefix, reads: &reader{rdb: rdb}}
 }
 
 // Key joins parts under the store's prefix.
@@ -117,7 +119,7 @@ func (e *Entities[T]) Get(ctx context.Context, ids []int64) Lookup[T] {
 			keys = append(keys, e.valueKey(id))
 		}
 	}
-	vals, err := e.client.RDB.MGet(ctx, keys...).Result()
+	vals, err := e.client.mget(ctx, keys...)
 	if err != nil {
 		// Generations cannot be checked: everything misses, and every near
 		// copy is forgotten, since invalidations may have failed meanwhile.
@@ -218,5 +220,10 @@ func (e *Entities[T]) invalidate(ctx context.Context, ids ...int64) error {
 	return err
 }
 
-// redisNil is what a read of a missing key returns.
-const redisNil = redis.Nil
+// mget reads keys, together with the concurrent reads of other requests.
+func (c *Client) mget(ctx context.Context, keys ...string) ([]any, error) {
+	if c.reads == nil { // a Client built by hand, as tests do
+		return c.RDB.MGet(ctx, keys...).Result()
+	}
+	return c.reads.mget(ctx, keys...)
+}

@@ -107,14 +107,11 @@ func (c *Versioned[K, V]) LoadOne(ctx context.Context, owner int64, key K, sourc
 }
 
 func (c *Versioned[K, V]) gen(ctx context.Context, owner int64) (int64, error) {
-	s, err := c.client.RDB.Get(ctx, c.genKey(owner)).Result()
-	if err == redisNil {
-		return 0, nil
-	}
+	vals, err := c.client.mget(ctx, c.genKey(owner))
 	if err != nil {
 		return 0, err
 	}
-	return strconv.ParseInt(s, 10, 64)
+	return parseGen(vals[0]), nil
 }
 
 // Bump makes every copy of owners' values stale, in every instance. It

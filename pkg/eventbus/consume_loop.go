@@ -98,9 +98,17 @@ func (c *Consumer) handle(ctx context.Context, batch []kafka.Message) {
 	for i := range batch {
 		ds[i] = Delivery{Topic: batch[i].Topic, EventID: eventID(batch[i]), Payload: batch[i].Value}
 	}
-	ctx, span := startConsumeSpan(ctx, c.group, &batch[0])
-	defer span.End()
-	if _, err := c.applySafely(ctx, ds); err == nil || ctx.Err() != nil {
+	// Each event's consume span joins the trace of the request that caused
+	// it; the batch's statements run under the first.
+	applyCtx := ctx
+	for i := range batch {
+		sctx, span := startConsumeSpan(ctx, c.group, &batch[i])
+		defer span.End()
+		if i == 0 {
+			applyCtx = sctx
+		}
+	}
+	if _, err := c.applySafely(applyCtx, ds); err == nil || ctx.Err() != nil {
 		return
 	}
 	for i := range ds {
