@@ -66,3 +66,9 @@ func (k *Kafka) Brokers() []string { return k.cluster.ListenAddrs() }
 
 // Close stops the broker, flushing persisted state.
 func (k *Kafka) Close() { k.cluster.Close() }
+
+// Stop makes the server unreachable, keeping its data, until Restart.
+func (r *Redis) Stop() { r.srv.Close() }
+
+// Restart serves the kept data again, on the same address.
+func (r *Redis) Restart() error { return r.srv.Restart() }
