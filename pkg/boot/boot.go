@@ -72,6 +72,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, needs Needs)
 			return nil, errors.New("no redis configured: set DOUYIN_REDIS_ADDR")
 		}
 		d.Cache = cache.New(cfg.RedisAddr, cfg.RedisPassword, cfg.RedisPrefix)
+		d.Cache.Observe = d.Metrics.CacheLookups
 		if err := d.Cache.RDB.Ping(ctx).Err(); err != nil {
 			return nil, fmt.Errorf("connect to redis %s: %w", cfg.RedisAddr, err)
 		}

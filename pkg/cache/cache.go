@@ -23,6 +23,9 @@ import (
 type Client struct {
 	RDB    redis.UniversalClient
 	Prefix string
+	// Observe, if set, is told every entity lookup's hits and misses (the
+	// cache hit ratio metric).
+	Observe func(cache string, hits, misses int)
 }
 
 // New connects to the Redis at addr.
@@ -123,6 +126,7 @@ func (e *Entities[T]) Get(ctx context.Context, ids []int64) Lookup[T] {
 		// copy is forgotten, since invalidations may have failed meanwhile.
 		e.near.Purge()
 		res.Missed = append(res.Missed, ids...)
+		e.store.observe(e.name, 0, len(ids))
 		return res
 	}
 	for i, id := range ids {
@@ -142,7 +146,14 @@ func (e *Entities[T]) Get(ctx context.Context, ids []int64) Lookup[T] {
 		}
 		res.Missed = append(res.Missed, id)
 	}
+	e.store.observe(e.name, len(res.Found), len(res.Missed))
 	return res
+}
+
+func (s *Client) observe(cache string, hits, misses int) {
+	if s.Observe != nil {
+		s.Observe(cache, hits, misses)
+	}
 }
 
 func parseGen(v any) int64 {
