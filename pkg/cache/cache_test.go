@@ -255,6 +255,7 @@ func TestInvalidationReachesEveryInstance(t *testing.T) {
 			t.Fatalf("instance %s served %+v after another invalidated it", name, l.Found)
 		}
 	}
+}
 
 func TestObserveCountsHitsAndMisses(t *testing.T) {
 	store, users := newEntities(t)
