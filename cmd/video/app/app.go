@@ -27,7 +27,7 @@ import (
 // Component is the video service as a process runs it.
 func Component() boot.Component {
 	return boot.Component{
-		Name:  rpc.VideoService,
+		Name:    rpc.VideoService,
 		Needs:   boot.NeedDatabase | boot.NeedCache | boot.NeedKafka | boot.NeedObjects,
 		Migrate: migrate,
 		Build:   build,
