@@ -58,8 +58,8 @@ type Deps struct {
 	Resolver discovery.Resolver
 	// Ready is what the admin port's /readyz reports; components add to it.
 	Ready *admin.Readiness
-	// Tracing hands out each component's tracer provider (nil: the global
-	// one); Tracer is this component's.
+	// Tracing hands out each component's tracer provider; Tracer is this
+	// component's (nil when spans are not exported: the global provider).
 	Tracing *telemetry.Tracing
 	Tracer  trace.TracerProvider
 
@@ -204,7 +204,9 @@ func (d *Deps) For(name string) *Deps {
 	own := *d
 	own.Name = name
 	own.Log = d.Log.With("component", name)
-	own.Tracer = d.Tracing.Provider(name)
+	if d.Tracing.Exporting() {
+		own.Tracer = d.Tracing.Provider(name)
+	}
 	own.phase = newPhase()
 	d.Ready.Require(name, own.phase.check)
 	return &own

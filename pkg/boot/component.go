@@ -41,21 +41,39 @@ type listener interface {
 // serves them all until ctx ends or one fails. ready, if not nil, runs once
 // every component is serving.
 func Run(ctx context.Context, d *Deps, components []Component, ready func(ctx context.Context) error) error {
+	// The admin endpoints outlive the components: probes and scrapes still
+	// answer (not ready: draining) while they drain.
+	adminCtx, stopAdmin := context.WithCancel(context.WithoutCancel(ctx))
+	adminStopped, adminFailed := make(chan struct{}), make(chan error, 1)
+	go func() {
+		defer close(adminStopped)
+		if err := admin.Serve(adminCtx, d.Config.AdminAddr, d.Metrics, d.Ready); err != nil {
+			adminFailed <- fmt.Errorf("admin endpoints: %w", err)
+		}
+	}()
+	defer func() { stopAdmin(); <-adminStopped }()
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return admin.Serve(gctx, d.Config.AdminAddr, d.Metrics, d.Ready) })
 	runners := make([]Runner, len(components))
 	own := make([]*Deps, len(components))
 	for i, c := range components {
 		own[i] = d.For(c.Name)
 		if err := own[i].migrate(gctx, c); err != nil {
-			return stop(g, fmt.Errorf("%s: %w", c.Name, err))
+			return fmt.Errorf("%s: %w", c.Name, err)
 		}
 		r, err := c.Build(gctx, own[i])
 		if err != nil {
-			return stop(g, fmt.Errorf("%s: %w", c.Name, err))
+			return fmt.Errorf("%s: %w", c.Name, err)
 		}
 		runners[i] = r
 	}
+	g.Go(func() error {
+		select {
+		case err := <-adminFailed:
+			return err
+		case <-gctx.Done():
+			return nil
+		}
+	})
 	for i, r := range runners {
 		g.Go(func() error { return r.Run(gctx) })
 		if l, ok := r.(listener); ok {
@@ -66,13 +84,6 @@ func Run(ctx context.Context, d *Deps, components []Component, ready func(ctx co
 		g.Go(func() error { return ready(gctx) })
 	}
 	return g.Wait()
-}
-
-// stop ends the admin server started before a failed build.
-func stop(g *errgroup.Group, err error) error {
-	g.Go(func() error { return err })
-	_ = g.Wait()
-	return err
 }
 
 // NeedsOf is what components need together.

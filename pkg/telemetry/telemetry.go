@@ -89,6 +89,10 @@ func (t *Tracing) Install(processName string) {
 	otel.SetTracerProvider(&router{fallback: t.Provider(processName)})
 }
 
+// Exporting reports whether spans leave the process; when not, components
+// need no provider of their own.
+func (t *Tracing) Exporting() bool { return t != nil && t.exporter != nil }
+
 // Provider is component's tracer provider: its spans carry service.name
 // component.
 func (t *Tracing) Provider(component string) trace.TracerProvider {

@@ -10,6 +10,7 @@
 package distributed
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,7 +24,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudwego/kitex/client"
+	"github.com/cloudwego/kitex/pkg/transmeta"
+	"github.com/cloudwego/kitex/transport"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/douyin-go/douyin/kitex_gen/user"
+	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
 
 	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/testutil"
@@ -156,15 +163,16 @@ func TestDistributedDeployment(t *testing.T) {
 		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
 		}
-		// Out of etcd at once, yet still serving (draining) and unready.
-		waitFor(t, "deregistered while draining", 5*time.Second, func() error {
-			if p.exited() {
-				t.Fatal("the instance stopped before draining")
+		// Out of etcd at once, unready, yet still serving while clients
+		// refresh their instance lists.
+		waitFor(t, "deregistered and draining", 5*time.Second, func() error {
+			if err := d.expectInstances(1); err != nil {
+				return err
 			}
-			return d.expectInstances(1)
+			return draining(d.admins["user"])
 		})
-		if err := ready(d.admins["user"]); err == nil {
-			t.Error("a draining instance still reports ready")
+		if err := getUserAt(d.userAddr, userID); err != nil {
+			t.Fatalf("a draining instance refused a call: %v", err)
 		}
 		p.stop(syscall.SIGTERM)
 		ok, failed := finish()
@@ -173,6 +181,32 @@ func TestDistributedDeployment(t *testing.T) {
 		}
 		t.Logf("%d registrations during the restart, none failed", ok)
 	})
+}
+
+// draining checks that an admin endpoint answers "not ready: draining".
+func draining(adminAddr string) error {
+	res, err := http.Get("http://" + adminAddr + "/readyz")
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	var body bytes.Buffer
+	_, _ = body.ReadFrom(res.Body)
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body.String(), "draining") {
+		return fmt.Errorf("readyz %d %s, want 503 draining", res.StatusCode, body.String())
+	}
+	return nil
+}
+
+// getUserAt calls one user instance directly, not through discovery.
+func getUserAt(addr string, id int64) error {
+	cli, err := userservice.NewClient(rpc.UserService, client.WithHostPorts(addr), client.WithTransportProtocol(transport.TTHeader),
+		client.WithMetaHandler(transmeta.ClientTTHeaderHandler), client.WithRPCTimeout(2*time.Second))
+	if err != nil {
+		return err
+	}
+	resp, err := cli.GetUser(context.Background(), &user.GetUserRequest{UserId: id})
+	return rpc.Check(resp, err)
 }
 
 // keepRegistering registers new users through the gateway until finish is
