@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cloudwego/hertz/pkg/app"
@@ -41,6 +42,7 @@ type Metrics struct {
 	apiErrors *prometheus.CounterVec
 	rpc       *prometheus.HistogramVec
 	cache     *prometheus.CounterVec
+	caches    sync.Map // cache name -> *[2]prometheus.Counter (hit, miss): no label hashing per lookup
 }
 
 // New builds a registry with Go runtime and process collectors.
@@ -73,11 +75,16 @@ func (m *Metrics) CacheLookups(cache string, hits, misses int) {
 	if m == nil {
 		return
 	}
+	counters, ok := m.caches.Load(cache)
+	if !ok {
+		counters, _ = m.caches.LoadOrStore(cache, &[2]prometheus.Counter{m.cache.WithLabelValues(cache, "hit"), m.cache.WithLabelValues(cache, "miss")})
+	}
+	c := counters.(*[2]prometheus.Counter)
 	if hits > 0 {
-		m.cache.WithLabelValues(cache, "hit").Add(float64(hits))
+		c[0].Add(float64(hits))
 	}
 	if misses > 0 {
-		m.cache.WithLabelValues(cache, "miss").Add(float64(misses))
+		c[1].Add(float64(misses))
 	}
 }
 
