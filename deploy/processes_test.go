@@ -134,15 +134,6 @@ var secretKeys = []string{
 	"DOUYIN_S3_ACCESS_KEY", "DOUYIN_S3_SECRET_KEY", "DOUYIN_KAFKA_SASL_PASSWORD", "DOUYIN_ETCD_PASSWORD",
 }
 
-func processByName(name string) *process {
-	for i := range processes {
-		if processes[i].name == name {
-			return &processes[i]
-		}
-	}
-	return nil
-}
-
 func svcAddrVar(service string) string { return "SVC_" + strings.ToUpper(service) + "_ADDR" }
 
 // configVar is one DOUYIN_* variable and the field it fills.

@@ -35,7 +35,7 @@ func Fingerprint(migrate func(*gorm.DB) error) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer Close(gdb)
+	defer func() { _ = Close(gdb) }()
 	sqlDB, err := gdb.DB()
 	if err != nil {
 		return "", err

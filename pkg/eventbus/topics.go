@@ -228,7 +228,7 @@ func (p Plan) topicConfig(name string, partitions int) kafka.TopicConfig {
 // Ping reports whether any broker accepts a connection and answers.
 func Ping(ctx context.Context, k Kafka) error {
 	d := k.dialer()
-	var last error = errors.New("no kafka brokers configured")
+	last := errors.New("no kafka brokers configured")
 	for _, b := range k.Brokers {
 		conn, err := d.DialContext(ctx, "tcp", b)
 		if err != nil {
