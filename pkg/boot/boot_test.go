@@ -2,10 +2,14 @@ package boot_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/config"
@@ -85,5 +89,78 @@ func TestTopicsAppearWhenKafkaDoes(t *testing.T) {
 	defer wcancel()
 	if err := d.Topics.Wait(wctx); err != nil {
 		t.Fatalf("topics not ensured once Kafka came up: %v (last error %v)", err, d.Topics.Err())
+	}
+}
+
+type widget struct {
+	ID   int64
+	Name string `gorm:"size:32"`
+}
+
+type blockingRunner struct{}
+
+func (blockingRunner) Run(ctx context.Context) error { <-ctx.Done(); return nil }
+
+// TestServicesWaitForTheMigrationJob: with auto_migrate off a component
+// runs no DDL and is not ready until `douyin migrate` recorded its schema;
+// then it is built and serves.
+func TestServicesWaitForTheMigrationJob(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.AutoMigrate = false
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, err := boot.Open(ctx, cfg, quiet(), boot.NeedDatabase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	built := make(chan struct{})
+	c := boot.Component{
+		Name:    "douyin.widget",
+		Needs:   boot.NeedDatabase,
+		Migrate: func(gdb *gorm.DB) error { return gdb.AutoMigrate(&widget{}) },
+		Build: func(context.Context, *boot.Deps) (boot.Runner, error) {
+			close(built)
+			return blockingRunner{}, nil
+		},
+	}
+	done := make(chan error, 1)
+	go func() { done <- boot.Run(ctx, d, []boot.Component{c}, nil) }()
+
+	waitFor(t, func() bool {
+		failures, _ := d.Ready.Report(ctx)
+		return strings.Contains(failures["douyin.widget"], "douyin migrate")
+	})
+	select {
+	case <-built:
+		t.Fatal("built before its tables were migrated")
+	default:
+	}
+	if d.DB.Migrator().HasTable(&widget{}) {
+		t.Fatal("the service ran DDL with auto_migrate off")
+	}
+	if err := boot.Migrate(ctx, d.DB, []boot.Component{c}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-built:
+	case <-time.After(30 * time.Second):
+		t.Fatal("not built after the migration job ran")
+	}
+	cancel()
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 20s")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
