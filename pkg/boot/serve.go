@@ -158,7 +158,7 @@ func (d *Deps) runRelay(ctx context.Context, outbox *eventbus.Outbox) {
 func (d *Deps) runConsumer(ctx context.Context, c *eventbus.Consumer) {
 	d.Metrics.Gauge(metrics.ConsumerLag, "Messages behind the end of the partitions this consumer reads.",
 		prometheus.Labels{"group": c.Group()}, func() float64 { return float64(c.Lag()) })
-	d.Metrics.Counter("douyin_consumer_dead_letters_total", "Events set aside in the dead-letter table since start.",
+	d.Metrics.Counter(metrics.DeadLetters, "Events set aside in the dead-letter table since start.",
 		prometheus.Labels{"group": c.Group()}, func() float64 { return float64(c.DeadLetters()) })
 	if d.Topics != nil && d.Topics.Wait(ctx) != nil {
 		return

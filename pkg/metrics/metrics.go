@@ -28,11 +28,12 @@ const (
 	ConsumerLag   = "douyin_consumer_lag"
 	OutboxBacklog = "douyin_outbox_backlog"
 	Registered    = "douyin_registered"
+	DeadLetters   = "douyin_consumer_dead_letters_total"
 )
 
 // Names lists every metric douyin defines.
 func Names() []string {
-	return []string{HTTPDuration, HTTPAPIErrors, RPCDuration, CacheRequests, ConsumerLag, OutboxBacklog, Registered}
+	return []string{HTTPDuration, HTTPAPIErrors, RPCDuration, CacheRequests, ConsumerLag, OutboxBacklog, Registered, DeadLetters}
 }
 
 // Metrics is one process's metric registry.
