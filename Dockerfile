@@ -2,14 +2,16 @@
 #
 # One multi-stage build for every douyin binary.
 #
-#   docker build -t douyin:latest .                      # gateway, user, interaction, message, douyin
-#   docker build -t douyin-video:latest --target video . # the same binaries + ffmpeg/ffprobe
+#   docker build -t douyin:v0.1.0 .                      # gateway, user, interaction, message, douyin
+#   docker build -t douyin-video:v0.1.0 --target video . # the same binaries + ffmpeg/ffprobe
 #
 # The video service shells out to ffmpeg/ffprobe (cmd/video/media), so only its
 # image carries them; everything else stays small. docker-compose.yml and
 # deploy/k8s use exactly these two targets.
 
-ARG GO_VERSION=1.26
+# Exactly go.mod's go line (the deploy tests check it): a floating tag
+# would build with whatever patch release the registry has that day.
+ARG GO_VERSION=1.26.8
 ARG DEBIAN_RELEASE=bookworm
 
 # ---------------------------------------------------------------- build

@@ -7,7 +7,7 @@ BINARIES := douyin gateway $(SERVICES) devservers
 LINT     := $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 
 .DEFAULT_GOAL := help
-.PHONY: help all gen gen-check build run test test-unit test-race lint bench loadtest ffmpeg clean
+.PHONY: help all gen gen-check build run test test-unit test-race lint bench loadtest ffmpeg jaeger run-jaeger clean
 
 ## help: list the targets
 help:
@@ -59,6 +59,15 @@ gen:
 gen-check: gen
 	@git diff --exit-code --stat -- kitex_gen || (echo "kitex_gen/ is stale: run make gen and commit" && exit 1)
 	@test -z "$$(git status --porcelain -- kitex_gen)" || (git status --porcelain -- kitex_gen; echo "make gen created untracked files" && exit 1)
+
+## jaeger: build a real Jaeger v2 into bin/jaeger from tools/jaeger (~7 min cold, seconds warm); test/trace checks traces in it
+jaeger:
+	@mkdir -p bin
+	cd tools/jaeger && $(GO) build -o ../../bin/jaeger github.com/jaegertracing/jaeger/cmd/jaeger
+
+## run-jaeger: run Jaeger locally without Docker: OTLP on :4317/:4318, UI and query API on http://localhost:16686
+run-jaeger: jaeger
+	bin/jaeger
 
 ## ffmpeg: make sure ffmpeg/ffprobe are installed (installs them with apt-get where possible)
 ffmpeg:

@@ -1,16 +1,19 @@
 // Package admin serves a process's operational endpoints on its admin
-// port: /healthz (liveness), /readyz (readiness: every dependency answers),
-// /metrics (Prometheus) and /debug/pprof (profiles).
+// port: /healthz (liveness), /readyz (readiness: every required check
+// passes; watched dependencies only mark the process degraded), /metrics
+// (Prometheus) and /debug/pprof (profiles).
 package admin
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -21,19 +24,62 @@ import (
 // Check reports whether one dependency is reachable.
 type Check func(ctx context.Context) error
 
+// Readiness is what /readyz runs. A required check failing makes the
+// process unready; a watched one only reports it degraded, for a
+// dependency whose outage the process rides out (and which every replica
+// shares, so failing readiness would take all of them out at once).
+// Checks may be added while the endpoints serve.
+type Readiness struct {
+	mu       sync.RWMutex
+	required map[string]Check
+	watched  map[string]Check
+}
+
+// NewReadiness has no checks yet: ready.
+func NewReadiness() *Readiness {
+	return &Readiness{required: map[string]Check{}, watched: map[string]Check{}}
+}
+
+// Require makes readiness depend on c.
+func (r *Readiness) Require(name string, c Check) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.required[name] = c
+}
+
+// Watch reports c's failures as degradation only.
+func (r *Readiness) Watch(name string, c Check) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.watched[name] = c
+}
+
+// Report runs every check (each bounded to two seconds): failures of
+// required ones, then of watched ones, by name.
+func (r *Readiness) Report(ctx context.Context) (failures, degraded map[string]string) {
+	r.mu.RLock()
+	required, watched := maps.Clone(r.required), maps.Clone(r.watched)
+	r.mu.RUnlock()
+	return run(ctx, required), run(ctx, watched)
+}
+
 // Handler builds the admin routes.
-func Handler(m *metrics.Metrics, checks map[string]Check) http.Handler {
+func Handler(m *metrics.Metrics, r *Readiness) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})
-	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
-		failures := Ready(r.Context(), checks)
-		if len(failures) > 0 {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "failures": failures})
-			return
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, req *http.Request) {
+		failures, degraded := r.Report(req.Context())
+		body := map[string]any{"status": "ready"}
+		if len(degraded) > 0 {
+			body["degraded"] = degraded
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"status": "ready"})
+		status := http.StatusOK
+		if len(failures) > 0 {
+			body["status"], body["failures"], status = "unavailable", failures, http.StatusServiceUnavailable
+		}
+		writeJSON(w, status, body)
 	})
 	if m != nil {
 		mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
@@ -47,9 +93,9 @@ func Handler(m *metrics.Metrics, checks map[string]Check) http.Handler {
 	return mux
 }
 
-// Ready runs every check (each bounded to two seconds) and returns the
+// run runs every check (each bounded to two seconds) and returns the
 // failures by name.
-func Ready(ctx context.Context, checks map[string]Check) map[string]string {
+func run(ctx context.Context, checks map[string]Check) map[string]string {
 	names := make([]string, 0, len(checks))
 	for name := range checks {
 		names = append(names, name)
@@ -74,7 +120,7 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 
 // Serve serves the admin endpoints on addr until ctx ends; an empty addr
 // turns them off.
-func Serve(ctx context.Context, addr string, m *metrics.Metrics, checks map[string]Check) error {
+func Serve(ctx context.Context, addr string, m *metrics.Metrics, r *Readiness) error {
 	if addr == "" {
 		return nil
 	}
@@ -82,7 +128,7 @@ func Serve(ctx context.Context, addr string, m *metrics.Metrics, checks map[stri
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: Handler(m, checks), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: Handler(m, r), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -21,20 +21,29 @@ func TestEndpoints(t *testing.T) {
 	down := func(context.Context) error { return errors.New("dial tcp: connection refused") }
 	tests := []struct {
 		name     string
-		checks   map[string]Check
+		required map[string]Check
+		watched  map[string]Check
 		path     string
 		wantCode int
 		wantBody string
 	}{
-		{"liveness ignores dependencies", map[string]Check{"redis": down}, "/healthz", 200, `"ok"`},
-		{"ready when every dependency answers", map[string]Check{"database": healthy, "redis": healthy}, "/readyz", 200, `"ready"`},
-		{"not ready while one is down", map[string]Check{"database": healthy, "kafka": down}, "/readyz", 503, `"kafka":"dial tcp: connection refused"`},
-		{"metrics expose registered gauges", nil, "/metrics", 200, `douyin_outbox_backlog{table="user_outbox"} 7`},
-		{"profiles are served", nil, "/debug/pprof/", 200, "goroutine"},
+		{"liveness ignores dependencies", map[string]Check{"redis": down}, nil, "/healthz", 200, `"ok"`},
+		{"ready when every required check passes", map[string]Check{"database": healthy, "registered": healthy}, nil, "/readyz", 200, `"ready"`},
+		{"not ready while one is down", map[string]Check{"database": healthy, "registered": down}, nil, "/readyz", 503, `"registered":"dial tcp: connection refused"`},
+		{"a watched dependency down only degrades", map[string]Check{"database": healthy}, map[string]Check{"kafka": down}, "/readyz", 200, `"degraded":{"kafka":"dial tcp: connection refused"}`},
+		{"metrics expose registered gauges", nil, nil, "/metrics", 200, `douyin_outbox_backlog{table="user_outbox"} 7`},
+		{"profiles are served", nil, nil, "/debug/pprof/", 200, "goroutine"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewServer(Handler(m, tt.checks))
+			r := NewReadiness()
+			for name, c := range tt.required {
+				r.Require(name, c)
+			}
+			for name, c := range tt.watched {
+				r.Watch(name, c)
+			}
+			srv := httptest.NewServer(Handler(m, r))
 			defer srv.Close()
 			res, err := http.Get(srv.URL + tt.path)
 			if err != nil {

@@ -12,7 +12,7 @@ import (
 	"log/slog"
 
 	"github.com/cloudwego/kitex/pkg/discovery"
-	"github.com/cloudwego/kitex/pkg/registry"
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
 
 	"github.com/douyin-go/douyin/pkg/admin"
@@ -24,6 +24,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/metrics"
 	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/storage"
+	"github.com/douyin-go/douyin/pkg/telemetry"
 )
 
 // Needs says which shared connections a component uses.
@@ -38,7 +39,8 @@ const (
 )
 
 // Deps are the shared connections, as one component sees them: Name is the
-// component's service name, which its logs, RPC clients and server carry.
+// component's service name, which its logs, RPC clients, server and spans
+// carry.
 type Deps struct {
 	Config  config.Config
 	Name    string
@@ -47,37 +49,49 @@ type Deps struct {
 	DB      *gorm.DB
 	Cache   *cache.Client
 	Objects *storage.S3
+	// Kafka is how the relay, consumers and topic checks reach Kafka.
+	Kafka eventbus.Kafka
+	// Topics are ensured in the background (nil without NeedKafka).
+	Topics *eventbus.Topics
 	// Registry and Resolver are set when etcd is configured.
-	Registry registry.Registry
+	Registry *rpc.Registry
 	Resolver discovery.Resolver
+	// Ready is what the admin port's /readyz reports; components add to it.
+	Ready *admin.Readiness
+	// Tracing hands out each component's tracer provider; Tracer is this
+	// component's (nil when spans are not exported: the global provider).
+	Tracing *telemetry.Tracing
+	Tracer  trace.TracerProvider
+
+	phase  *phase // this component's: starting, serving, draining
+	listen string // its Kitex server's listen address (ServerSuite)
 }
 
 // Open connects to what needs asks for. cfg must name real endpoints (the
 // all-in-one process starts its in-process servers first and writes their
-// addresses into cfg).
+// addresses into cfg). Only the database and the object store must answer
+// now: Redis may be down (reads fall back to the database), Kafka may be
+// down (topics are ensured in the background, events wait in the outbox)
+// and etcd may be down (registration retries for ever).
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger, needs Needs) (d *Deps, err error) {
-	d = &Deps{Config: cfg, Log: log, Metrics: metrics.New()}
+	d = &Deps{Config: cfg, Log: log, Metrics: metrics.New(), Ready: admin.NewReadiness()}
 	defer func() {
 		if err != nil {
 			d.Close()
 		}
 	}()
 	if needs&NeedDatabase != 0 {
-		if d.DB, err = db.Open(cfg.MySQLDSN, cfg.DataDir); err != nil {
+		if err := d.openDatabase(); err != nil {
 			return nil, err
 		}
 	}
 	if needs&NeedCache != 0 {
-		if cfg.RedisAddr == "" {
-			return nil, errors.New("no redis configured: set DOUYIN_REDIS_ADDR")
-		}
-		d.Cache = cache.New(cfg.RedisAddr, cfg.RedisPassword, cfg.RedisPrefix)
-		if err := d.Cache.RDB.Ping(ctx).Err(); err != nil {
-			return nil, fmt.Errorf("connect to redis %s: %w", cfg.RedisAddr, err)
+		if err := d.openCache(ctx); err != nil {
+			return nil, err
 		}
 	}
 	if needs&NeedKafka != 0 {
-		if err := eventbus.EnsureTopics(ctx, cfg.KafkaBrokers, cfg.KafkaPartitions, events.Topics()...); err != nil {
+		if err := d.openKafka(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -85,13 +99,90 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, needs Needs)
 		if d.Objects, err = openObjects(ctx, cfg); err != nil {
 			return nil, err
 		}
+		d.Ready.Watch("object_store", d.Objects.Ping)
 	}
 	if len(cfg.EtcdEndpoints) > 0 {
-		if d.Registry, d.Resolver, err = rpc.Discovery(cfg.EtcdEndpoints); err != nil {
+		if err := d.openDiscovery(); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
+}
+
+func (d *Deps) openDatabase() (err error) {
+	cfg := d.Config
+	if d.DB, err = db.OpenPool(cfg.MySQLDSN, cfg.DataDir, db.Pool{MaxOpen: cfg.MySQLMaxOpenConns, MaxIdle: cfg.MySQLMaxIdleConns}); err != nil {
+		return err
+	}
+	d.Ready.Require("database", func(ctx context.Context) error {
+		sqlDB, err := d.DB.DB()
+		if err != nil {
+			return err
+		}
+		return sqlDB.PingContext(ctx)
+	})
+	return nil
+}
+
+func (d *Deps) openCache(ctx context.Context) error {
+	cfg := d.Config
+	if cfg.RedisAddr == "" {
+		return errors.New("no redis configured: set DOUYIN_REDIS_ADDR")
+	}
+	tlsConfig, err := cfg.RedisTLS.Build()
+	if err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	d.Cache = cache.Open(cache.Options{Addr: cfg.RedisAddr, Username: cfg.RedisUsername, Password: cfg.RedisPassword, TLS: tlsConfig, Prefix: cfg.RedisPrefix})
+	d.Cache.Observe = d.Metrics.CacheLookups
+	ping := func(ctx context.Context) error { return d.Cache.RDB.Ping(ctx).Err() }
+	if err := ping(ctx); err != nil {
+		d.Log.Warn("redis unreachable; serving from the database until it answers", "addr", cfg.RedisAddr, "err", err)
+	}
+	d.Ready.Watch("redis", ping)
+	return nil
+}
+
+func (d *Deps) openKafka(ctx context.Context) (err error) {
+	cfg := d.Config
+	if d.Kafka, err = kafkaOf(cfg); err != nil {
+		return err
+	}
+	spec := eventbus.TopicSpec{Partitions: cfg.KafkaPartitions, ReplicationFactor: cfg.KafkaReplicationFactor, MinInsyncReplicas: cfg.KafkaMinInsyncReplicas}
+	d.Topics = eventbus.EnsureInBackground(ctx, d.Kafka, spec, d.Log, events.Topics()...)
+	d.Ready.Watch("kafka", func(ctx context.Context) error {
+		if err := d.Topics.Err(); err != nil {
+			return err
+		}
+		return eventbus.Ping(ctx, d.Kafka)
+	})
+	return nil
+}
+
+// kafkaOf is cfg's Kafka connection.
+func kafkaOf(cfg config.Config) (eventbus.Kafka, error) {
+	tlsConfig, err := cfg.KafkaTLS.Build()
+	if err != nil {
+		return eventbus.Kafka{}, fmt.Errorf("kafka: %w", err)
+	}
+	mechanism, err := eventbus.SASL(cfg.KafkaSASL.Mechanism, cfg.KafkaSASL.Username, cfg.KafkaSASL.Password)
+	if err != nil {
+		return eventbus.Kafka{}, err
+	}
+	return eventbus.Kafka{Brokers: cfg.KafkaBrokers, TLS: tlsConfig, SASL: mechanism}, nil
+}
+
+func (d *Deps) openDiscovery() error {
+	cfg := d.Config
+	tlsConfig, err := cfg.EtcdTLS.Build()
+	if err != nil {
+		return fmt.Errorf("etcd: %w", err)
+	}
+	d.Registry, d.Resolver, err = rpc.Discovery(rpc.Etcd{
+		Endpoints: cfg.EtcdEndpoints, Username: cfg.EtcdUsername, Password: cfg.EtcdPassword,
+		TLS: tlsConfig, LeaseTTL: cfg.EtcdLeaseTTL,
+	}, d.Log)
+	return err
 }
 
 func openObjects(ctx context.Context, cfg config.Config) (*storage.S3, error) {
@@ -107,11 +198,17 @@ func openObjects(ctx context.Context, cfg config.Config) (*storage.S3, error) {
 	})
 }
 
-// For is d as the component name sees it.
+// For is d as the component name sees it: its own logger, tracer and
+// readiness phase.
 func (d *Deps) For(name string) *Deps {
 	own := *d
 	own.Name = name
 	own.Log = d.Log.With("component", name)
+	if d.Tracing.Exporting() {
+		own.Tracer = d.Tracing.Provider(name)
+	}
+	own.phase = newPhase()
+	d.Ready.Require(name, own.phase.check)
 	return &own
 }
 
@@ -121,37 +218,18 @@ func (d *Deps) Clients() (*rpc.Clients, error) {
 	return rpc.NewClients(d.Config, d.Name, d.Resolver, d.Log)
 }
 
-// ServerSuite is the Kitex server setup of this component listening on addr.
+// ServerSuite is the Kitex server setup of this component listening on
+// addr; Serve registers it at that address.
 func (d *Deps) ServerSuite(addr string) rpc.ServerSuite {
-	return rpc.ServerSuite{Name: d.Name, Addr: addr, Registry: d.Registry, AdvertiseHost: d.Config.AdvertiseHost, Metrics: d.Metrics}
-}
-
-// Checks are the readiness checks of the connections that are open.
-func (d *Deps) Checks() map[string]admin.Check {
-	checks := map[string]admin.Check{}
-	if d.DB != nil {
-		checks["database"] = func(ctx context.Context) error {
-			sqlDB, err := d.DB.DB()
-			if err != nil {
-				return err
-			}
-			return sqlDB.PingContext(ctx)
-		}
-	}
-	if d.Cache != nil {
-		checks["redis"] = func(ctx context.Context) error { return d.Cache.RDB.Ping(ctx).Err() }
-	}
-	if d.Objects != nil {
-		checks["object_store"] = d.Objects.Ping
-	}
-	if d.DB != nil && len(d.Config.KafkaBrokers) > 0 {
-		checks["kafka"] = func(ctx context.Context) error { return eventbus.Ping(ctx, d.Config.KafkaBrokers) }
-	}
-	return checks
+	d.listen = addr
+	return rpc.ServerSuite{Name: d.Name, Addr: addr, Metrics: d.Metrics, Tracer: d.Tracer}
 }
 
 // Close releases the connections.
 func (d *Deps) Close() {
+	if d.Registry != nil {
+		_ = d.Registry.Close()
+	}
 	if d.Cache != nil {
 		_ = d.Cache.Close()
 	}

@@ -33,16 +33,17 @@ func runOne(ctx context.Context, configPath string, c Component, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	shutdownTracing, err := telemetry.Setup(ctx, c.Name)
+	tracing, err := telemetry.Setup(ctx, c.Name)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = shutdownTracing(context.Background()) }()
+	defer func() { _ = tracing.Shutdown(context.Background()) }()
 	d, err := Open(ctx, cfg, log, c.Needs)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	d.Tracing = tracing
 	log.Info("starting", "admin", cfg.AdminAddr, "etcd", cfg.EtcdEndpoints)
 	return Run(ctx, d, []Component{c}, nil)
 }

@@ -9,6 +9,7 @@ package cache
 
 import (
 	"context"
+	"crypto/tls"
 	"strconv"
 	"time"
 
@@ -23,6 +24,9 @@ import (
 type Client struct {
 	RDB    redis.UniversalClient
 	Prefix string
+	// Observe, if set, is told every entity lookup's hits and misses (the
+	// cache hit ratio metric).
+	Observe func(cache string, hits, misses int)
 	// reads coalesces the caches' reads of concurrent requests.
 	reads *reader
 }
@@ -30,9 +34,23 @@ type Client struct {
 // New connects to the Redis at addr.
 // Every command is a span of the request's trace.
 func New(addr, password, prefix string) *Client {
-	rdb := redis.NewClient(&redis.Options{Addr: addr, Password: password})
+	return Open(Options{Addr: addr, Password: password, Prefix: prefix})
+}
+
+// Options say how to reach Redis.
+type Options struct {
+	Addr               string
+	Username, Password string      // Username: a Redis 6 ACL user
+	TLS                *tls.Config // nil: plain TCP
+	Prefix             string
+}
+
+// Open connects to Redis as o says. Every command is a span of the
+// request's trace.
+func Open(o Options) *Client {
+	rdb := redis.NewClient(&redis.Options{Addr: o.Addr, Username: o.Username, Password: o.Password, TLSConfig: o.TLS})
 	_ = redisotel.InstrumentTracing(rdb)
-	return &Client{RDB: rdb, Prefix: prefix, reads: &reader{rdb: rdb}}
+	return &Client{RDB: rdb, Prefix: o.Prefix, reads: &reader{rdb: rdb}}
 }
 
 // Key joins parts under the store's prefix.
@@ -125,6 +143,7 @@ func (e *Entities[T]) Get(ctx context.Context, ids []int64) Lookup[T] {
 		// copy is forgotten, since invalidations may have failed meanwhile.
 		e.near.Purge()
 		res.Missed = append(res.Missed, ids...)
+		e.client.observe(e.name, 0, len(ids))
 		return res
 	}
 	for i, id := range ids {
@@ -144,7 +163,14 @@ func (e *Entities[T]) Get(ctx context.Context, ids []int64) Lookup[T] {
 		}
 		res.Missed = append(res.Missed, id)
 	}
+	e.client.observe(e.name, len(res.Found), len(res.Missed))
 	return res
+}
+
+func (s *Client) observe(cache string, hits, misses int) {
+	if s.Observe != nil {
+		s.Observe(cache, hits, misses)
+	}
 }
 
 func parseGen(v any) int64 {

@@ -256,3 +256,21 @@ func TestInvalidationReachesEveryInstance(t *testing.T) {
 		}
 	}
 }
+
+func TestObserveCountsHitsAndMisses(t *testing.T) {
+	store, users := newEntities(t)
+	type count struct{ hits, misses int }
+	var got count
+	store.Observe = func(name string, hits, misses int) {
+		if name == "profile" {
+			got.hits, got.misses = got.hits+hits, got.misses+misses
+		}
+	}
+	ctx := context.Background()
+	lookup := users.Get(ctx, []int64{1, 2})
+	users.Fill(ctx, lookup, map[int64]profile{1: {Name: "a"}})
+	users.Get(ctx, []int64{1, 2})
+	if got != (count{hits: 1, misses: 3}) {
+		t.Fatalf("observed %+v, want 1 hit and 3 misses", got)
+	}
+}

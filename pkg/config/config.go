@@ -27,17 +27,50 @@ type Config struct {
 
 	// MySQLDSN selects MySQL/MariaDB; empty means SQLite under DataDir.
 	MySQLDSN string `yaml:"mysql_dsn" env:"MYSQL_DSN"`
+	// MySQLMaxOpenConns bounds each process's MySQL pool: the sum over every
+	// replica of every service must stay under the server's max_connections.
+	MySQLMaxOpenConns int `yaml:"mysql_max_open_conns" env:"MYSQL_MAX_OPEN_CONNS"`
+	// MySQLMaxIdleConns is how many of those stay open while idle.
+	MySQLMaxIdleConns int `yaml:"mysql_max_idle_conns" env:"MYSQL_MAX_IDLE_CONNS"`
+	// AutoMigrate lets each service create and alter its own tables at
+	// start. Turn it off where replicas have no DDL rights and a migration
+	// job runs `douyin migrate` instead; services then wait for it.
+	AutoMigrate bool `yaml:"auto_migrate" env:"AUTO_MIGRATE"`
 	// RedisAddr selects a real Redis; empty means an in-process one.
 	RedisAddr     string `yaml:"redis_addr" env:"REDIS_ADDR"`
+	RedisUsername string `yaml:"redis_username" env:"REDIS_USERNAME"` // Redis 6 ACL user
 	RedisPassword string `yaml:"redis_password" env:"REDIS_PASSWORD"`
+	RedisTLS      TLS    `yaml:"redis_tls" envPrefix:"REDIS_TLS_"`
 	// RedisPrefix starts every key, so deployments can share a server.
 	RedisPrefix string `yaml:"redis_prefix" env:"REDIS_PREFIX"`
 	// KafkaBrokers selects a real Kafka; empty means an in-process one.
 	KafkaBrokers []string `yaml:"kafka_brokers" env:"KAFKA_BROKERS" envSeparator:","`
 	// KafkaPartitions is the partition count of topics douyin creates.
 	KafkaPartitions int `yaml:"kafka_partitions" env:"KAFKA_PARTITIONS"`
+	// KafkaReplicationFactor of topics douyin creates; 0 means the
+	// cluster's default.replication.factor, capped at its broker count.
+	KafkaReplicationFactor int `yaml:"kafka_replication_factor" env:"KAFKA_REPLICATION_FACTOR"`
+	// KafkaMinInsyncReplicas of topics douyin creates; 0 keeps the
+	// cluster's min.insync.replicas (lowered to the replication factor if
+	// it is higher, or acks=all could never succeed).
+	KafkaMinInsyncReplicas int       `yaml:"kafka_min_insync_replicas" env:"KAFKA_MIN_INSYNC_REPLICAS"`
+	KafkaTLS               TLS       `yaml:"kafka_tls" envPrefix:"KAFKA_TLS_"`
+	KafkaSASL              KafkaSASL `yaml:"kafka_sasl" envPrefix:"KAFKA_SASL_"`
 	// EtcdEndpoints turns on service discovery; empty means static addresses.
 	EtcdEndpoints []string `yaml:"etcd_endpoints" env:"ETCD_ENDPOINTS" envSeparator:","`
+	EtcdUsername  string   `yaml:"etcd_username" env:"ETCD_USERNAME"`
+	EtcdPassword  string   `yaml:"etcd_password" env:"ETCD_PASSWORD"`
+	EtcdTLS       TLS      `yaml:"etcd_tls" envPrefix:"ETCD_TLS_"`
+	// EtcdLeaseTTL is how long a registration outlives a process that died
+	// without deregistering.
+	EtcdLeaseTTL time.Duration `yaml:"etcd_lease_ttl" env:"ETCD_LEASE_TTL"`
+	// DiscoveryRefresh is how often clients re-read a service's instances
+	// from etcd.
+	DiscoveryRefresh time.Duration `yaml:"discovery_refresh" env:"DISCOVERY_REFRESH"`
+	// ShutdownDrain is how long a server registered in etcd keeps serving
+	// after deregistering on SIGTERM, so every client has refreshed its
+	// instance list before it stops. It must exceed DiscoveryRefresh.
+	ShutdownDrain time.Duration `yaml:"shutdown_drain" env:"SHUTDOWN_DRAIN"`
 	// AdvertiseHost is the host a service registers in etcd; empty means
 	// the host of its listen address, or this machine's address if that is
 	// unspecified (0.0.0.0).
@@ -82,6 +115,29 @@ type Storage struct {
 	UseSSL    bool   `yaml:"use_ssl" env:"USE_SSL"`
 }
 
+// TLS configures a client connection to Redis, Kafka or etcd. Enabled
+// with no files trusts the system roots, as managed services expect.
+type TLS struct {
+	Enabled bool `yaml:"enabled" env:"ENABLED"`
+	// CAFile adds a private CA; CertFile and KeyFile present a client
+	// certificate (mutual TLS).
+	CAFile   string `yaml:"ca_file" env:"CA_FILE"`
+	CertFile string `yaml:"cert_file" env:"CERT_FILE"`
+	KeyFile  string `yaml:"key_file" env:"KEY_FILE"`
+	// ServerName overrides the name checked in the server's certificate.
+	ServerName string `yaml:"server_name" env:"SERVER_NAME"`
+	// InsecureSkipVerify turns certificate checks off (tests only).
+	InsecureSkipVerify bool `yaml:"insecure_skip_verify" env:"INSECURE_SKIP_VERIFY"`
+}
+
+// KafkaSASL authenticates to Kafka: Mechanism is empty (none), PLAIN,
+// SCRAM-SHA-256 or SCRAM-SHA-512.
+type KafkaSASL struct {
+	Mechanism string `yaml:"mechanism" env:"MECHANISM"`
+	Username  string `yaml:"username" env:"USERNAME"`
+	Password  string `yaml:"password" env:"PASSWORD"`
+}
+
 // Upload limits publishing.
 type Upload struct {
 	MaxBytes int64 `yaml:"max_bytes" env:"MAX_BYTES"`
@@ -104,7 +160,15 @@ func Default() Config {
 		RedisPrefix:     "douyin:",
 		TimeZone:        "Asia/Shanghai",
 		KafkaPartitions: 3,
-		JWT:             JWT{TTL: 7 * 24 * time.Hour},
+		AutoMigrate:     true,
+		// 4 services x 30 stay under MySQL's default max_connections (151).
+		MySQLMaxOpenConns: 30,
+		MySQLMaxIdleConns: 10,
+		EtcdLeaseTTL:      10 * time.Second,
+		// Kitex's own default refresh; the drain outlasts it with margin.
+		DiscoveryRefresh: 5 * time.Second,
+		ShutdownDrain:    8 * time.Second,
+		JWT:              JWT{TTL: 7 * 24 * time.Hour},
 		Services: Services{
 			User:        "127.0.0.1:8881",
 			Video:       "127.0.0.1:8882",
@@ -145,6 +209,35 @@ func (c Config) validate() error {
 	}
 	if _, err := c.Location(); err != nil {
 		return err
+	}
+	return c.validateInfra()
+}
+
+// validateInfra checks the connection settings of the infrastructure.
+func (c Config) validateInfra() error {
+	switch {
+	case c.MySQLMaxOpenConns <= 0:
+		return fmt.Errorf("mysql_max_open_conns must be positive, got %d", c.MySQLMaxOpenConns)
+	case c.MySQLMaxIdleConns < 0 || c.MySQLMaxIdleConns > c.MySQLMaxOpenConns:
+		return fmt.Errorf("mysql_max_idle_conns must be between 0 and mysql_max_open_conns (%d), got %d", c.MySQLMaxOpenConns, c.MySQLMaxIdleConns)
+	case c.KafkaPartitions <= 0:
+		return fmt.Errorf("kafka_partitions must be positive, got %d", c.KafkaPartitions)
+	case c.KafkaReplicationFactor < 0 || c.KafkaMinInsyncReplicas < 0:
+		return fmt.Errorf("kafka replication factor and min insync replicas must not be negative")
+	case c.KafkaReplicationFactor > 0 && c.KafkaMinInsyncReplicas > c.KafkaReplicationFactor:
+		return fmt.Errorf("kafka_min_insync_replicas (%d) above kafka_replication_factor (%d): the relay's acks=all writes could never succeed",
+			c.KafkaMinInsyncReplicas, c.KafkaReplicationFactor)
+	case c.EtcdLeaseTTL < time.Second:
+		return fmt.Errorf("etcd_lease_ttl must be at least 1s, got %s", c.EtcdLeaseTTL)
+	case c.DiscoveryRefresh <= 0:
+		return fmt.Errorf("discovery_refresh must be positive, got %s", c.DiscoveryRefresh)
+	case len(c.EtcdEndpoints) > 0 && c.ShutdownDrain <= c.DiscoveryRefresh:
+		return fmt.Errorf("shutdown_drain (%s) must exceed discovery_refresh (%s): clients would still call a stopped server", c.ShutdownDrain, c.DiscoveryRefresh)
+	}
+	switch c.KafkaSASL.Mechanism {
+	case "", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512":
+	default:
+		return fmt.Errorf("kafka_sasl mechanism %q: want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512", c.KafkaSASL.Mechanism)
 	}
 	return nil
 }

@@ -90,3 +90,41 @@ func TestCounterWaitStaysInsideTheRPCTimeout(t *testing.T) {
 		t.Errorf("default counter wait %s is too short for a lagging consumer", wait)
 	}
 }
+
+func TestTLSBuild(t *testing.T) {
+	if c, err := (TLS{}).Build(); c != nil || err != nil {
+		t.Fatalf("TLS off: %v %v, want nil", c, err)
+	}
+	c, err := TLS{Enabled: true, ServerName: "redis.internal"}.Build()
+	if err != nil || c == nil || c.ServerName != "redis.internal" || c.RootCAs != nil {
+		t.Fatalf("TLS on with system roots: %+v %v", c, err)
+	}
+	for name, bad := range map[string]TLS{
+		"missing CA":       {Enabled: true, CAFile: filepath.Join(t.TempDir(), "none.pem")},
+		"key without cert": {Enabled: true, KeyFile: "k.pem"},
+	} {
+		if _, err := bad.Build(); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestLoadRejectsInconsistentInfrastructure(t *testing.T) {
+	tests := map[string]map[string]string{
+		"min ISR above RF":         {"DOUYIN_KAFKA_REPLICATION_FACTOR": "1", "DOUYIN_KAFKA_MIN_INSYNC_REPLICAS": "2"},
+		"drain within the refresh": {"DOUYIN_ETCD_ENDPOINTS": "etcd:2379", "DOUYIN_SHUTDOWN_DRAIN": "5s", "DOUYIN_DISCOVERY_REFRESH": "5s"},
+		"unknown SASL mechanism":   {"DOUYIN_KAFKA_SASL_MECHANISM": "GSSAPI"},
+		"idle pool above open":     {"DOUYIN_MYSQL_MAX_OPEN_CONNS": "5", "DOUYIN_MYSQL_MAX_IDLE_CONNS": "6"},
+		"no pool":                  {"DOUYIN_MYSQL_MAX_OPEN_CONNS": "0"},
+	}
+	for name, env := range tests {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range env {
+				t.Setenv(k, v)
+			}
+			if _, err := Load(""); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+}

@@ -19,16 +19,26 @@ import (
 	"gorm.io/plugin/opentelemetry/tracing"
 )
 
+// Pool sizes a MySQL connection pool.
+type Pool struct {
+	MaxOpen, MaxIdle int
+}
+
 // Open connects to MySQL when mysqlDSN is set, else to SQLite at
 // dataDir/douyin.db, creating the directory.
 func Open(mysqlDSN, dataDir string) (*gorm.DB, error) {
+	return OpenPool(mysqlDSN, dataDir, Pool{MaxOpen: 50, MaxIdle: 20})
+}
+
+// OpenPool is Open with a MySQL pool of the given size.
+func OpenPool(mysqlDSN, dataDir string, pool Pool) (*gorm.DB, error) {
 	gcfg := &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 	}
 	if mysqlDSN != "" {
-		return openMySQL(mysqlDSN, gcfg)
+		return openMySQL(mysqlDSN, gcfg, pool)
 	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
@@ -36,7 +46,7 @@ func Open(mysqlDSN, dataDir string) (*gorm.DB, error) {
 	return OpenSQLite(filepath.Join(dataDir, "douyin.db"), gcfg)
 }
 
-func openMySQL(dsn string, gcfg *gorm.Config) (*gorm.DB, error) {
+func openMySQL(dsn string, gcfg *gorm.Config, pool Pool) (*gorm.DB, error) {
 	parsed, err := mysqldriver.ParseDSN(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse mysql dsn: %w", err)
@@ -54,10 +64,10 @@ func openMySQL(dsn string, gcfg *gorm.Config) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open mysql: %w", err)
 	}
-	return gdb, setUp(gdb, func(pool *sql.DB) {
-		pool.SetMaxOpenConns(50)
-		pool.SetMaxIdleConns(20)
-		pool.SetConnMaxLifetime(30 * time.Minute)
+	return gdb, setUp(gdb, func(sqlDB *sql.DB) {
+		sqlDB.SetMaxOpenConns(pool.MaxOpen)
+		sqlDB.SetMaxIdleConns(pool.MaxIdle)
+		sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	})
 }
 

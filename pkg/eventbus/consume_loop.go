@@ -12,9 +12,10 @@ import (
 // commits only when the consumer says (after applying), starting from the
 // earliest offset so events published before the group first joined are
 // not lost.
-func NewReader(brokers []string, group string, topics []string) *kafka.Reader {
+func NewReader(k Kafka, group string, topics []string) *kafka.Reader {
 	return kafka.NewReader(kafka.ReaderConfig{
-		Brokers:           brokers,
+		Brokers:           k.Brokers,
+		Dialer:            k.dialer(),
 		GroupID:           group,
 		GroupTopics:       topics,
 		MinBytes:          1,

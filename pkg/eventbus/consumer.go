@@ -141,11 +141,17 @@ func (c *Consumer) Topics() []string {
 }
 
 // Migrate creates the processed-events and dead-letter tables.
-func (c *Consumer) Migrate(db *gorm.DB) error {
-	if err := db.Table(c.table).AutoMigrate(&processedRecord{}); err != nil {
-		return err
+func (c *Consumer) Migrate(db *gorm.DB) error { return MigrateProcessed(c.group)(db) }
+
+// MigrateProcessed creates the processed-events and dead-letter tables of
+// group, without building its consumer (a migration job has no Kafka).
+func MigrateProcessed(group string) func(*gorm.DB) error {
+	return func(db *gorm.DB) error {
+		if err := db.Table(tableName(group) + "_processed").AutoMigrate(&processedRecord{}); err != nil {
+			return err
+		}
+		return db.Table(tableName(group) + "_dead_letters").AutoMigrate(&deadLetter{})
 	}
-	return db.Table(c.deadTable).AutoMigrate(&deadLetter{})
 }
 
 // DeadLetters is how many events this consumer set aside since it started.

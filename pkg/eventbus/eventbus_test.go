@@ -88,7 +88,7 @@ func (p *pipeline) emit(t *testing.T, n int) []string {
 // startConsumer runs the consumer against brokers until the test ends.
 func (p *pipeline) startConsumer(t *testing.T, brokers []string) {
 	ctx, cancel := context.WithCancel(context.Background())
-	reader := eventbus.NewReader(brokers, p.consumer.Group(), p.consumer.Topics())
+	reader := eventbus.NewReader(eventbus.Brokers(brokers...), p.consumer.Group(), p.consumer.Topics())
 	done := make(chan struct{})
 	go func() { defer close(done); p.consumer.Run(ctx, reader) }()
 	t.Cleanup(func() { cancel(); <-done; _ = reader.Close() })
@@ -97,7 +97,7 @@ func (p *pipeline) startConsumer(t *testing.T, brokers []string) {
 // startRelay runs a relay until the returned stop is called.
 func (p *pipeline) startRelay(brokers []string) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	writer := eventbus.NewWriter(brokers)
+	writer := eventbus.NewWriter(eventbus.Brokers(brokers...))
 	done := make(chan struct{})
 	go func() { defer close(done); eventbus.NewRelay(p.db, p.outbox, writer, quietLog()).Run(ctx) }()
 	return func() { cancel(); <-done; _ = writer.Close() }

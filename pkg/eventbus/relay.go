@@ -40,12 +40,14 @@ func NewRelay(db *gorm.DB, outbox *Outbox, publisher Publisher, log *slog.Logger
 	return &Relay{db: db, outbox: outbox, publisher: publisher, batch: 200, poll: time.Second, log: log}
 }
 
-// NewWriter is the Kafka writer every relay uses: acks from all replicas,
-// hashing keys to partitions, and a tiny batch delay so counters follow
-// actions within milliseconds.
-func NewWriter(brokers []string) *kafka.Writer {
+// NewWriter is the Kafka writer every relay uses: acks from every in-sync
+// replica (topics are created so that min.insync.replicas can be met, see
+// EnsureTopics), hashing keys to partitions, and a tiny batch delay so
+// counters follow actions within milliseconds.
+func NewWriter(k Kafka) *kafka.Writer {
 	return &kafka.Writer{
-		Addr:                   kafka.TCP(brokers...),
+		Addr:                   kafka.TCP(k.Brokers...),
+		Transport:              k.transport(),
 		Balancer:               &kafka.Hash{},
 		RequiredAcks:           kafka.RequireAll,
 		BatchTimeout:           time.Millisecond,
@@ -111,7 +113,7 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 			Value:   rec.Payload,
 			Headers: []kafka.Header{{Key: HeaderEventID, Value: []byte(rec.EventID)}},
 		}
-		spans[i] = startPublishSpan(rec.Trace, &msgs[i])
+		spans[i] = startPublishSpan(ctx, rec.Trace, &msgs[i])
 		seqs[i] = rec.Seq
 	}
 	err := r.publisher.WriteMessages(ctx, msgs...)

@@ -70,8 +70,9 @@ func (h headerCarrier) Keys() []string {
 
 // startPublishSpan starts the relay's span for one event as a child of the
 // request that wrote it, and writes that span's context into msg's headers.
-func startPublishSpan(stored []byte, msg *kafka.Message) trace.Span {
-	ctx := restoreTrace(context.Background(), stored)
+// ctx is the relay's (it names the component publishing).
+func startPublishSpan(ctx context.Context, stored []byte, msg *kafka.Message) trace.Span {
+	ctx = restoreTrace(context.WithoutCancel(ctx), stored)
 	ctx, span := otel.Tracer(tracerName).Start(ctx, "publish "+msg.Topic,
 		trace.WithSpanKind(trace.SpanKindProducer),
 		trace.WithAttributes(attribute.String("messaging.system", "kafka"), attribute.String("messaging.destination.name", msg.Topic)))

@@ -5,8 +5,10 @@
 package metrics
 
 import (
+	"bytes"
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cloudwego/hertz/pkg/app"
@@ -16,11 +18,32 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
+// Metric names, as the dashboards and alert rules under
+// deploy/observability use them (a deploy test checks they exist).
+const (
+	HTTPDuration  = "douyin_http_request_duration_seconds"
+	HTTPAPIErrors = "douyin_http_api_errors_total"
+	RPCDuration   = "douyin_rpc_server_duration_seconds"
+	CacheRequests = "douyin_cache_requests_total"
+	ConsumerLag   = "douyin_consumer_lag"
+	OutboxBacklog = "douyin_outbox_backlog"
+	Registered    = "douyin_registered"
+	DeadLetters   = "douyin_consumer_dead_letters_total"
+)
+
+// Names lists every metric douyin defines.
+func Names() []string {
+	return []string{HTTPDuration, HTTPAPIErrors, RPCDuration, CacheRequests, ConsumerLag, OutboxBacklog, Registered, DeadLetters}
+}
+
 // Metrics is one process's metric registry.
 type Metrics struct {
-	Registry *prometheus.Registry
-	http     *prometheus.HistogramVec
-	rpc      *prometheus.HistogramVec
+	Registry  *prometheus.Registry
+	http      *prometheus.HistogramVec
+	apiErrors *prometheus.CounterVec
+	rpc       *prometheus.HistogramVec
+	cache     *prometheus.CounterVec
+	caches    sync.Map // cache name -> *[2]prometheus.Counter (hit, miss): no label hashing per lookup
 }
 
 // New builds a registry with Go runtime and process collectors.
@@ -30,16 +53,40 @@ func New() *Metrics {
 	m := &Metrics{
 		Registry: reg,
 		http: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "douyin_http_request_duration_seconds", Help: "HTTP requests served by the gateway, by route and status code.",
+			Name: HTTPDuration, Help: "HTTP requests served by the gateway, by route and status code.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route", "code"}),
+		apiErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: HTTPAPIErrors, Help: "Gateway answers whose JSON status_code is not 0, by route and status_code.",
+		}, []string{"route", "status_code"}),
 		rpc: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "douyin_rpc_server_duration_seconds", Help: "RPCs served by Kitex servers, by service, method and outcome.",
+			Name: RPCDuration, Help: "RPCs served by Kitex servers, by service, method and outcome.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"service", "method", "outcome"}),
+		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: CacheRequests, Help: "Entity cache lookups, by cache and result (hit or miss).",
+		}, []string{"cache", "result"}),
 	}
-	reg.MustRegister(m.http, m.rpc)
+	reg.MustRegister(m.http, m.apiErrors, m.rpc, m.cache)
 	return m
+}
+
+// CacheLookups counts one batch lookup of cache: hits found, misses not.
+func (m *Metrics) CacheLookups(cache string, hits, misses int) {
+	if m == nil {
+		return
+	}
+	counters, ok := m.caches.Load(cache)
+	if !ok {
+		counters, _ = m.caches.LoadOrStore(cache, &[2]prometheus.Counter{m.cache.WithLabelValues(cache, "hit"), m.cache.WithLabelValues(cache, "miss")})
+	}
+	c := counters.(*[2]prometheus.Counter)
+	if hits > 0 {
+		c[0].Add(float64(hits))
+	}
+	if misses > 0 {
+		c[1].Add(float64(misses))
+	}
 }
 
 // Hertz is the gateway middleware that times every request.
@@ -56,7 +103,32 @@ func (m *Metrics) Hertz() app.HandlerFunc {
 			route = "unmatched"
 		}
 		m.http.WithLabelValues(route, strconv.Itoa(c.Response.StatusCode())).Observe(time.Since(start).Seconds())
+		if code, ok := apiStatus(&c.Response); ok && code != "0" {
+			m.apiErrors.WithLabelValues(route, code).Inc()
+		}
 	}
+}
+
+var statusPrefix = []byte(`{"status_code":`)
+
+// apiStatus reads the status_code a JSON answer starts with (every
+// gateway answer does; streamed media bodies are not read).
+func apiStatus(res interface {
+	IsBodyStream() bool
+	Body() []byte
+}) (string, bool) {
+	if res.IsBodyStream() {
+		return "", false
+	}
+	rest, ok := bytes.CutPrefix(res.Body(), statusPrefix)
+	if !ok {
+		return "", false
+	}
+	end := 0
+	for end < len(rest) && (rest[end] == '-' || rest[end] >= '0' && rest[end] <= '9') {
+		end++
+	}
+	return string(rest[:end]), end > 0
 }
 
 // KitexServer is the server middleware that times every RPC of service.

@@ -42,7 +42,7 @@ func NewClients(cfg config.Config, caller string, resolver discovery.Resolver, l
 		return client.WithSuite(ClientSuite{
 			Caller: caller, Service: name, HostPorts: []string{addr}, Resolver: resolver,
 			Timeout: cfg.RPC.Timeout, ConnectTimeout: cfg.RPC.ConnectTimeout,
-			ReadMethods: retryable[name], Log: log, IdleConns: cfg.RPC.IdleConns,
+			ReadMethods: retryable[name], Log: log, IdleConns: cfg.RPC.IdleConns, Refresh: cfg.DiscoveryRefresh,
 		})
 	}
 	var (

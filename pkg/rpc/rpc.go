@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"reflect"
-	"strconv"
 	"time"
 
 	"github.com/cloudwego/kitex/client"
@@ -19,6 +18,8 @@ import (
 	"github.com/cloudwego/kitex/pkg/discovery"
 	"github.com/cloudwego/kitex/pkg/endpoint"
 	"github.com/cloudwego/kitex/pkg/kerrors"
+	"github.com/cloudwego/kitex/pkg/loadbalance"
+	"github.com/cloudwego/kitex/pkg/loadbalance/lbcache"
 	"github.com/cloudwego/kitex/pkg/registry"
 	"github.com/cloudwego/kitex/pkg/retry"
 	"github.com/cloudwego/kitex/pkg/rpcinfo"
@@ -26,10 +27,12 @@ import (
 	"github.com/cloudwego/kitex/server"
 	"github.com/cloudwego/kitex/transport"
 	"github.com/kitex-contrib/obs-opentelemetry/tracing"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/metrics"
+	"github.com/douyin-go/douyin/pkg/telemetry"
 )
 
 // Service names, used for registry entries, client destinations, callers
@@ -42,19 +45,19 @@ const (
 	MessageService     = "douyin.message"
 )
 
-// ServerSuite configures a Kitex server: its name, listen address and,
-// when service discovery is on, the registry it announces itself in.
+// ServerSuite configures a Kitex server: its name and listen address.
+// Registration in etcd is not Kitex's here (it registers a second after
+// listening, ready or not, and stops on its own SIGTERM handler): the
+// caller registers once the server is ready (see boot).
 type ServerSuite struct {
-	Name     string
-	Addr     string
-	Registry registry.Registry
-	// AdvertiseHost is the host registered for this instance; empty lets
-	// the registry pick this machine's address.
-	AdvertiseHost string
+	Name string
+	Addr string
 	// ExitWait bounds graceful shutdown.
 	ExitWait time.Duration
 	// Metrics records every RPC (nil records nothing).
 	Metrics *metrics.Metrics
+	// Tracer reports the server's spans (nil: the global provider).
+	Tracer trace.TracerProvider
 }
 
 // Options implements server.Suite: TTHeader framing, tracing, metrics,
@@ -63,23 +66,57 @@ func (s ServerSuite) Options() []server.Option {
 	opts := []server.Option{
 		server.WithServerBasicInfo(&rpcinfo.EndpointBasicInfo{ServiceName: s.Name}),
 		server.WithExitWaitTime(s.exitWait()),
+		// Shutdown is the caller's (Serve's context), never Kitex's own
+		// SIGTERM handler: a server registered in etcd must keep serving
+		// while clients drop it from their instance lists.
+		server.WithExitSignal(func() <-chan error { return nil }),
 		// TTHeader carries the trace context and the caller's name.
 		server.WithMetaHandler(transmeta.ServerTTHeaderHandler),
+		// Before the tracing suite: its spans report under s.Name.
+		server.WithMiddleware(markComponent(s.Tracer)),
 		server.WithSuite(tracing.NewServerSuite()),
 		server.WithMiddleware(s.Metrics.KitexServer(s.Name)),
 	}
-	addr, err := net.ResolveTCPAddr("tcp", s.Addr)
-	if err == nil {
+	if addr, err := net.ResolveTCPAddr("tcp", s.Addr); err == nil {
 		opts = append(opts, server.WithServiceAddr(addr))
 	}
-	if s.Registry != nil {
-		opts = append(opts, server.WithRegistry(s.Registry))
-		if s.AdvertiseHost != "" && addr != nil {
-			advertised, _ := net.ResolveTCPAddr("tcp", net.JoinHostPort(s.AdvertiseHost, strconv.Itoa(addr.Port)))
-			opts = append(opts, server.WithRegistryInfo(&registry.Info{ServiceName: s.Name, Addr: advertised, Weight: discovery.DefaultWeight, SkipListenAddr: true}))
+	return opts
+}
+
+// Advertised is the registry entry of service listening on listen: at
+// advertiseHost when set, else at the listen host, else (an unspecified
+// listen host) at this machine's first non-loopback IPv4 address.
+func Advertised(service, listen, advertiseHost string) (*registry.Info, error) {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return nil, fmt.Errorf("%s listen address %q: %w", service, listen, err)
+	}
+	switch {
+	case advertiseHost != "":
+		host = advertiseHost
+	case host == "" || net.ParseIP(host).IsUnspecified():
+		if host, err = machineAddress(); err != nil {
+			return nil, fmt.Errorf("%s: no address to register (set DOUYIN_ADVERTISE_HOST): %w", service, err)
 		}
 	}
-	return opts
+	addr, err := net.ResolveTCPAddr("tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		return nil, err
+	}
+	return &registry.Info{ServiceName: service, Addr: addr, Weight: discovery.DefaultWeight}, nil
+}
+
+func machineAddress() (string, error) {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return "", err
+	}
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok && !ipn.IP.IsLoopback() && ipn.IP.To4() != nil {
+			return ipn.IP.String(), nil
+		}
+	}
+	return "", errors.New("no non-loopback IPv4 address")
 }
 
 func (s ServerSuite) exitWait() time.Duration {
@@ -117,6 +154,9 @@ type ClientSuite struct {
 	// between calls (Kitex keeps one by default, so under concurrency
 	// every other call would dial and close a connection).
 	IdleConns int
+	// Refresh is how often instances are re-read from Resolver (Kitex's
+	// default, 5 s, when zero). Servers drain for longer than this.
+	Refresh time.Duration
 	// Log receives failed calls (nil: none).
 	Log *slog.Logger
 }
@@ -146,6 +186,9 @@ func (s ClientSuite) Options() []client.Option {
 	}
 	if s.Resolver != nil {
 		opts = append(opts, client.WithResolver(s.Resolver))
+		if s.Refresh > 0 {
+			opts = append(opts, client.WithLoadBalancer(loadbalance.NewWeightedBalancer(), &lbcache.Options{RefreshInterval: s.Refresh, ExpireInterval: 3 * s.Refresh}))
+		}
 	} else {
 		opts = append(opts, client.WithHostPorts(s.HostPorts...))
 	}
@@ -183,6 +226,18 @@ func Serve(ctx context.Context, svr server.Server) error {
 			return err
 		}
 		return <-errc
+	}
+}
+
+// markComponent puts tp into every request's context (telemetry.WithComponent).
+func markComponent(tp trace.TracerProvider) endpoint.Middleware {
+	return func(next endpoint.Endpoint) endpoint.Endpoint {
+		if tp == nil {
+			return next
+		}
+		return func(ctx context.Context, req, resp any) error {
+			return next(telemetry.WithComponent(ctx, tp), req, resp)
+		}
 	}
 }
 

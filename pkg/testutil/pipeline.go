@@ -17,9 +17,9 @@ import (
 // a relay for each outbox and each consumer, all stopped when the test ends.
 func RunPipeline(t testing.TB, db *gorm.DB, outboxes []*eventbus.Outbox, consumers ...*eventbus.Consumer) {
 	t.Helper()
-	brokers := Kafka(t)
+	brokers := eventbus.Brokers(Kafka(t)...)
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := eventbus.EnsureTopics(ctx, brokers, 3, events.Topics()...); err != nil {
+	if _, err := eventbus.EnsureTopics(ctx, brokers, eventbus.TopicSpec{Partitions: 3}, events.Topics()...); err != nil {
 		cancel()
 		t.Fatal(err)
 	}

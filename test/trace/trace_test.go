@@ -18,8 +18,9 @@ import (
 	"testing"
 	"time"
 
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/douyin-go/douyin/cmd/douyin/allinone/allinonetest"
@@ -28,9 +29,11 @@ import (
 
 func TestOneTracePerRequest(t *testing.T) {
 	exporter := tracetest.NewInMemoryExporter()
-	shutdown := telemetry.Install("douyin-trace-test", sdktrace.WithSyncer(exporter))
-	defer func() { _ = shutdown(context.Background()) }()
-	base := startSystem(t)
+	tracing := telemetry.NewTracing(exporter, true)
+	saved := otel.GetTracerProvider()
+	tracing.Install("douyin")
+	defer func() { _ = tracing.Shutdown(context.Background()); otel.SetTracerProvider(saved) }()
+	base := startSystem(t, tracing)
 
 	token := register(t, base, "tracer")
 	t.Run("register: gateway, kitex client and server, database", func(t *testing.T) {
@@ -47,6 +50,11 @@ func TestOneTracePerRequest(t *testing.T) {
 		requireSpan(t, spans, "database span", func(s tracetest.SpanStub) bool {
 			return s.Name == "insert users" && strings.Contains(s.InstrumentationScope.Name, "gorm")
 		})
+		// Each component reports under its own name, though all share a process.
+		requireService(t, spans, "hertz", trace.SpanKindServer, "douyin.gateway")
+		requireService(t, spans, "kitex", trace.SpanKindClient, "douyin.gateway")
+		requireService(t, spans, "kitex", trace.SpanKindServer, "douyin.user")
+		requireService(t, spans, "gorm", trace.SpanKindClient, "douyin.user")
 	})
 
 	videoID := publish(t, base, token)
@@ -73,6 +81,17 @@ func TestOneTracePerRequest(t *testing.T) {
 				consumers[s.SpanContext.SpanID()] = true
 			}
 		}
+		// Each consumer reports under the service it runs in.
+		groups := map[string]string{}
+		for _, s := range spans {
+			if s.Name == "consume douyin.favorite" {
+				groups[serviceOf(s)] = "consumer"
+			}
+		}
+		if groups["douyin.video"] == "" || groups["douyin.user"] == "" {
+			t.Fatalf("consumer spans reported under %v, want douyin.video and douyin.user", groups)
+		}
+		requireService(t, spans, "eventbus", trace.SpanKindProducer, "douyin.interaction")
 		// The counter updates run under the consumer spans.
 		for _, table := range []string{"update videos", "update users"} {
 			requireSpan(t, spans, table+" under a consumer span", func(s tracetest.SpanStub) bool {
@@ -122,6 +141,35 @@ func traceOf(all []tracetest.SpanStub, path string) ([]tracetest.SpanStub, bool)
 	return out, true
 }
 
+// serviceOf is the service.name a span was reported under.
+func serviceOf(s tracetest.SpanStub) string {
+	for _, kv := range s.Resource.Attributes() {
+		if kv.Key == semconv.ServiceNameKey {
+			return kv.Value.AsString()
+		}
+	}
+	return ""
+}
+
+// requireService: every span of kind from instrumentation scope reports
+// under service.
+func requireService(t *testing.T, spans []tracetest.SpanStub, scope string, kind trace.SpanKind, service string) {
+	t.Helper()
+	n := 0
+	for _, s := range spans {
+		if s.SpanKind != kind || !strings.Contains(s.InstrumentationScope.Name, scope) {
+			continue
+		}
+		n++
+		if got := serviceOf(s); got != service {
+			t.Errorf("%s span %q reported under %q, want %q", scope, s.Name, got, service)
+		}
+	}
+	if n == 0 {
+		t.Errorf("no %s %s span in %v", scope, kind, names(spans))
+	}
+}
+
 func requireSpan(t *testing.T, spans []tracetest.SpanStub, what string, match func(tracetest.SpanStub) bool) {
 	t.Helper()
 	if count(spans, match) == 0 {
@@ -147,11 +195,11 @@ func names(spans []tracetest.SpanStub) []string {
 	return out
 }
 
-func startSystem(t *testing.T) string {
+func startSystem(t *testing.T, tracing *telemetry.Tracing) string {
 	t.Helper()
 	cfg := allinonetest.Config(t, t.TempDir())
 	allinonetest.UseTestServers(t, &cfg)
-	stop := allinonetest.Start(t, cfg)
+	stop := allinonetest.StartTraced(t, cfg, tracing)
 	t.Cleanup(func() { _ = stop() })
 	return "http://" + cfg.HTTPAddr
 }

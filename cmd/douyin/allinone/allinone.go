@@ -20,6 +20,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/events"
 	"github.com/douyin-go/douyin/pkg/inprocess"
+	"github.com/douyin-go/douyin/pkg/telemetry"
 )
 
 // Components are what the process runs, in the order they are built (each
@@ -28,9 +29,11 @@ func Components() []boot.Component {
 	return []boot.Component{user.Component(), video.Component(), interaction.Component(), message.Component(), gateway.Component()}
 }
 
-// Run starts everything and serves until ctx ends; ready (may be nil) is
-// called with the effective config once every server is listening.
-func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(config.Config)) error {
+// Run starts everything and serves until ctx ends, each component's spans
+// going to its own provider of tracing (nil: the global provider); ready
+// (may be nil) is called with the effective config once every server is
+// listening.
+func Run(ctx context.Context, cfg config.Config, log *slog.Logger, tracing *telemetry.Tracing, ready func(config.Config)) error {
 	cfg, stopInfra, err := startInfra(cfg)
 	if err != nil {
 		return err
@@ -50,8 +53,9 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(co
 		return err
 	}
 	defer deps.Close()
+	deps.Tracing = tracing
 	err = boot.Run(ctx, deps, components, func(ctx context.Context) error {
-		if err := gateway.WaitListening(ctx, cfg.HTTPAddr); err != nil {
+		if err := boot.WaitListening(ctx, cfg.HTTPAddr); err != nil {
 			return nil
 		}
 		log.Info("douyin is serving the API", "url", cfg.PublicBase()+"/douyin/feed/", "listen", cfg.HTTPAddr, "data_dir", cfg.DataDir)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/cloudwego/hertz/pkg/app/middlewares/server/recovery"
 	"github.com/cloudwego/hertz/pkg/app/server"
 	hertztracing "github.com/hertz-contrib/obs-opentelemetry/tracing"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/cmd/gateway/handler"
@@ -22,6 +22,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/metrics"
 	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/storage"
+	"github.com/douyin-go/douyin/pkg/telemetry"
 )
 
 // Component is the gateway as a process runs it.
@@ -45,7 +46,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		return nil, err
 	}
 	deps.Log.Info("serving the API", "listen", deps.Config.HTTPAddr, "public_url", deps.Config.PublicBase())
-	return New(Deps{Config: deps.Config, Clients: clients, Auth: tokens, Objects: deps.Objects, Metrics: deps.Metrics, Log: deps.Log}), nil
+	return New(Deps{Config: deps.Config, Clients: clients, Auth: tokens, Objects: deps.Objects, Metrics: deps.Metrics, Log: deps.Log, Tracer: deps.Tracer}), nil
 }
 
 // Deps are what the gateway is built from.
@@ -56,6 +57,8 @@ type Deps struct {
 	Objects storage.Objects
 	Metrics *metrics.Metrics // nil: none
 	Log     *slog.Logger
+	// Tracer reports the gateway's spans (nil: the global provider).
+	Tracer trace.TracerProvider
 }
 
 // Gateway is the HTTP front of douyin.
@@ -85,6 +88,11 @@ func New(d Deps) *Gateway {
 		log.Error("panic while serving request", "path", string(c.Path()), "panic", err, "stack", string(stack))
 		c.JSON(http.StatusOK, map[string]any{"status_code": errno.ServiceErr.Code, "status_msg": errno.ServiceErr.Msg})
 	})))
+	if d.Tracer != nil {
+		// Spans of each request report under the gateway's own name, even
+		// in a process shared with the services.
+		h.Use(func(ctx context.Context, c *app.RequestContext) { c.Next(telemetry.WithComponent(ctx, d.Tracer)) })
+	}
 	h.Use(hertztracing.ServerMiddleware(traceCfg), d.Metrics.Hertz(), limitFormBodies(maxFormBytes))
 	register(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth)
 	return &Gateway{hertz: h, addr: cfg.HTTPAddr}
@@ -148,31 +156,4 @@ func (g *Gateway) Run(ctx context.Context) error {
 }
 
 // WaitReady blocks until the gateway accepts connections or ctx ends.
-func (g *Gateway) WaitReady(ctx context.Context) error { return WaitListening(ctx, g.addr) }
-
-// WaitListening blocks until something accepts connections at the listen
-// address listen, or ctx ends.
-func WaitListening(ctx context.Context, listen string) error {
-	addr := dialable(listen)
-	for {
-		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			_ = conn.Close()
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-// dialable turns a listen address such as ":8080" into one to dial.
-func dialable(listen string) string {
-	host, port, err := net.SplitHostPort(listen)
-	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
-		return net.JoinHostPort("127.0.0.1", port)
-	}
-	return listen
-}
+func (g *Gateway) WaitReady(ctx context.Context) error { return boot.WaitListening(ctx, g.addr) }

@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/cloudwego/kitex/server"
+	"gorm.io/gorm"
 
 	"github.com/douyin-go/douyin/cmd/interaction/dal"
 	"github.com/douyin-go/douyin/cmd/interaction/handler"
@@ -22,7 +23,12 @@ import (
 // consumer: it publishes like and comment events, which the video and user
 // services count.
 func Component() boot.Component {
-	return boot.Component{Name: rpc.InteractionService, Needs: boot.NeedDatabase | boot.NeedCache | boot.NeedKafka, Build: build}
+	return boot.Component{Name: rpc.InteractionService, Needs: boot.NeedDatabase | boot.NeedCache | boot.NeedKafka, Migrate: migrate, Build: build}
+}
+
+// migrate creates the interaction tables and the outbox.
+func migrate(gdb *gorm.DB) error {
+	return db.Migrate(gdb, dal.Migrate, eventbus.NewOutbox(dal.OutboxTable).Migrate)
 }
 
 // App is a ready-to-run interaction service.
@@ -32,8 +38,7 @@ type App struct {
 	bg      boot.Background
 }
 
-// build migrates the interaction tables and wires the service to the video
-// and user services.
+// build wires the service to the video and user services.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	loc, err := deps.Config.Location()
 	if err != nil {
@@ -44,9 +49,6 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		return nil, err
 	}
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
-	if err := db.Migrate(deps.DB, dal.Migrate, outbox.Migrate); err != nil {
-		return nil, err
-	}
 	svc := service.New(service.Deps{
 		Favorites: dal.NewCachedFavorites(dal.NewFavorites(deps.DB, outbox), deps.Cache),
 		Comments:  dal.NewCachedComments(dal.NewComments(deps.DB, outbox), deps.Cache),

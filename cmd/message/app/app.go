@@ -18,7 +18,7 @@ import (
 
 // Component is the message service as a process runs it.
 func Component() boot.Component {
-	return boot.Component{Name: rpc.MessageService, Needs: boot.NeedDatabase, Build: build}
+	return boot.Component{Name: rpc.MessageService, Needs: boot.NeedDatabase, Migrate: dal.Migrate, Build: build}
 }
 
 // App is a ready-to-run message service.
@@ -27,13 +27,10 @@ type App struct {
 	handler *handler.Handler
 }
 
-// build migrates the message tables and wires the service. Receivers are
+// build wires the service. Receivers are
 // checked through the user service (its client connects on first call, so
 // the user service may start later).
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
-	if err := dal.Migrate(deps.DB); err != nil {
-		return nil, err
-	}
 	clients, err := deps.Clients()
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudwego/kitex/server"
 	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
 
 	"github.com/douyin-go/douyin/cmd/user/consumer"
 	"github.com/douyin-go/douyin/cmd/user/dal"
@@ -21,7 +22,12 @@ import (
 
 // Component is the user service as a process runs it.
 func Component() boot.Component {
-	return boot.Component{Name: rpc.UserService, Needs: boot.NeedDatabase | boot.NeedCache | boot.NeedKafka, Build: build}
+	return boot.Component{Name: rpc.UserService, Needs: boot.NeedDatabase | boot.NeedCache | boot.NeedKafka, Migrate: migrate, Build: build}
+}
+
+// migrate creates the user tables, the outbox and the counters' applied events.
+func migrate(gdb *gorm.DB) error {
+	return db.Migrate(gdb, dal.Migrate, eventbus.NewOutbox(dal.OutboxTable).Migrate, eventbus.MigrateProcessed(consumer.Group))
 }
 
 // App is a ready-to-run user service.
@@ -31,15 +37,12 @@ type App struct {
 	bg      boot.Background
 }
 
-// build migrates the user tables and wires the service.
+// build wires the service.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	users := dal.NewUsers(deps.DB, deps.Cache)
 	applied := eventbus.NewApplied(deps.Cache)
 	cons := consumer.New(deps.DB, users, applied, deps.Log)
-	if err := db.Migrate(deps.DB, dal.Migrate, outbox.Migrate, cons.Migrate); err != nil {
-		return nil, err
-	}
 	base := deps.Config.PublicBase()
 	svc := service.New(service.Deps{
 		Users:     users,

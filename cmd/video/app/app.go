@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cloudwego/kitex/server"
+	"gorm.io/gorm"
 
 	"github.com/douyin-go/douyin/cmd/video/consumer"
 	"github.com/douyin-go/douyin/cmd/video/dal"
@@ -17,6 +18,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/db"
 	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
 	"github.com/douyin-go/douyin/pkg/periodic"
 	"github.com/douyin-go/douyin/pkg/remote"
 	"github.com/douyin-go/douyin/pkg/rpc"
@@ -25,10 +27,16 @@ import (
 // Component is the video service as a process runs it.
 func Component() boot.Component {
 	return boot.Component{
-		Name:  rpc.VideoService,
-		Needs: boot.NeedDatabase | boot.NeedCache | boot.NeedKafka | boot.NeedObjects,
-		Build: build,
+		Name:    rpc.VideoService,
+		Needs:   boot.NeedDatabase | boot.NeedCache | boot.NeedKafka | boot.NeedObjects,
+		Migrate: migrate,
+		Build:   build,
 	}
+}
+
+// migrate creates the video tables, the outbox and the counters' applied events.
+func migrate(gdb *gorm.DB) error {
+	return db.Migrate(gdb, dal.Migrate, eventbus.NewOutbox(dal.OutboxTable).Migrate, eventbus.MigrateProcessed(events.GroupVideoCounters))
 }
 
 // sweepInterval is how often orphaned uploads are looked for.
@@ -41,7 +49,7 @@ type App struct {
 	bg      boot.Background
 }
 
-// build migrates the video tables and wires the service.
+// build wires the service.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	prober, err := media.NewProber()
 	if err != nil {
@@ -55,9 +63,6 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	videos := dal.NewVideos(deps.DB, outbox, deps.Cache)
 	applied := eventbus.NewApplied(deps.Cache)
 	cons := consumer.New(deps.DB, videos, applied, deps.Log)
-	if err := db.Migrate(deps.DB, dal.Migrate, outbox.Migrate, cons.Migrate); err != nil {
-		return nil, err
-	}
 	svc := service.New(service.Deps{
 		Videos:    dal.NewCachedLists(videos, deps.Cache),
 		Objects:   deps.Objects,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/douyin/allinone"
 	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/telemetry"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
@@ -45,13 +46,19 @@ func UseTestServers(tb testing.TB, cfg *config.Config) {
 // what went wrong, if anything; calling it again does nothing.
 func Start(tb testing.TB, cfg config.Config) (stop func() error) {
 	tb.Helper()
+	return StartTraced(tb, cfg, nil)
+}
+
+// StartTraced is Start with each component's spans going to tracing.
+func StartTraced(tb testing.TB, cfg config.Config, tracing *telemetry.Tracing) (stop func() error) {
+	tb.Helper()
 	if testing.Short() {
 		tb.Skip("starts the whole system: skipped in the -short (unit) tier")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready, done := make(chan struct{}), make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	go func() { done <- allinone.Run(ctx, cfg, log, func(config.Config) { close(ready) }) }()
+	go func() { done <- allinone.Run(ctx, cfg, log, tracing, func(config.Config) { close(ready) }) }()
 	select {
 	case <-ready:
 	case err := <-done:
