@@ -30,13 +30,23 @@ func Open(mysqlDSN, dataDir string) (*gorm.DB, error) {
 	return OpenPool(mysqlDSN, dataDir, Pool{MaxOpen: 50, MaxIdle: 20})
 }
 
-// OpenPool is Open with a MySQL pool of the given size.
-func OpenPool(mysqlDSN, dataDir string, pool Pool) (*gorm.DB, error) {
-	gcfg := &gorm.Config{
+// config is how every database is used: statements are prepared once per
+// connection and reused (the hot paths run the same few statements), and
+// gorm adds no transaction of its own around single writes.
+func config() *gorm.Config {
+	return &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+		PrepareStmtMaxSize:     1000,
+		PrepareStmtTTL:         time.Hour,
 	}
+}
+
+// OpenPool is Open with a MySQL pool of the given size.
+func OpenPool(mysqlDSN, dataDir string, pool Pool) (*gorm.DB, error) {
+	gcfg := config()
 	if mysqlDSN != "" {
 		return openMySQL(mysqlDSN, gcfg, pool)
 	}
@@ -75,7 +85,7 @@ func openMySQL(dsn string, gcfg *gorm.Config, pool Pool) (*gorm.DB, error) {
 // transactions, so concurrent writers queue instead of failing.
 func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 	if gcfg == nil {
-		gcfg = &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), TranslateError: true, SkipDefaultTransaction: true}
+		gcfg = config()
 	}
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	gdb, err := gorm.Open(sqlite.Open(dsn), gcfg)
