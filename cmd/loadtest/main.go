@@ -91,9 +91,9 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("%s: %w", r.name, err)
 		}
 		rep.add(res)
-		log.Printf("%-22s %8.0f req/s  p50 %6s  p99 %6s  errors %d  ratio %.3f  open-loop p99 %s  drift %s",
+		log.Printf("%-22s %8.0f req/s  p50 %6s  p99 %6s  errors %d  ratio %.3f  cpu %4dµs/req  open-loop p99 %s  drift %s",
 			r.name, res.closed.rps(), ms(res.closed.P50), ms(res.closed.P99), res.closed.errors(),
-			res.ratio(), ms(res.open.P99), res.drift)
+			res.ratio(), res.cpuPerReq.Microseconds(), ms(res.open.P99), res.drift)
 	}
 	if o.scale {
 		sc, err := runScale(ctx, o, target, data)

@@ -19,6 +19,9 @@ type result struct {
 	bare   closedResult
 	open   openResult
 	drift  string // after write runs: what reconcile found ("-" for reads)
+	// cpuPerReq is the embedded system's CPU time per request in the
+	// closed-loop run (0 when unknown).
+	cpuPerReq time.Duration
 }
 
 func (r result) ratio() float64 {
@@ -40,7 +43,11 @@ func measure(ctx context.Context, o options, t *target, r route) (result, error)
 		return res, err
 	}
 	stopProfile := profileDuring(o, t, r)
+	cpuBefore := t.cpuTime()
 	res.closed, err = runWrk(ctx, t.base, r.reqs, o.conns, o.threads, o.duration)
+	if used := t.cpuTime() - cpuBefore; used > 0 && res.closed.Requests > 0 {
+		res.cpuPerReq = used / time.Duration(res.closed.Requests)
+	}
 	stopProfile()
 	if err != nil {
 		return res, err

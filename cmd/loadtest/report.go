@@ -23,12 +23,12 @@ func (r *report) write(w io.Writer) error {
 	p("Target: %s. %d CPUs, %s. wrk, %d connections, %d threads, %s per run (after %s of warm-up); "+
 		"the bare-Hertz baseline answers each route's own bytes in the same run. Open loop: vegeta at half the measured peak.\n\n",
 		r.target, runtime.NumCPU(), runtime.Version(), r.opts.conns, r.opts.threads, r.opts.duration, r.opts.warmup)
-	p("| route | req/s | p50 | p99 | errors | bare Hertz req/s | ratio | open-loop rate | open-loop p99 | open-loop errors | counter drift |\n")
-	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	p("| route | req/s | p50 | p99 | errors | bare Hertz req/s | ratio | CPU per request | open-loop rate | open-loop p99 | open-loop errors | counter drift |\n")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, res := range r.results {
-		p("| %s | %.0f | %s | %s | %d | %.0f | %.3f | %.0f/s | %s | %d | %s |\n",
+		p("| %s | %.0f | %s | %s | %d | %.0f | %.3f | %s | %.0f/s | %s | %d | %s |\n",
 			res.route.name, res.closed.rps(), ms(res.closed.P50), ms(res.closed.P99), res.closed.errors(),
-			res.bare.rps(), res.ratio(), res.open.Rate, ms(res.open.P99), res.open.Errors, res.drift)
+			res.bare.rps(), res.ratio(), cpu(res.cpuPerReq), res.open.Rate, ms(res.open.P99), res.open.Errors, res.drift)
 	}
 	if len(r.scale) > 0 {
 		p("\n### Scale\n\n")
@@ -39,4 +39,11 @@ func (r *report) write(w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+func cpu(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d µs", d.Microseconds())
 }

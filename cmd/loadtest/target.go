@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -114,6 +115,28 @@ func (t *target) reconcileEnv() ([]string, error) {
 		return append(os.Environ(), "DOUYIN_MYSQL_DSN="+t.mysqlDSN), nil
 	}
 	return nil, errors.New("no database to check (pass -mysql-dsn)")
+}
+
+// cpuTime is the CPU time the embedded system has used so far (0 when it
+// is not a child of this process): with it a run's cost per request can be
+// told apart from how busy the machine was.
+func (t *target) cpuTime() time.Duration {
+	if t.cmd == nil || t.cmd.Process == nil {
+		return 0
+	}
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", t.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start after ")".
+	fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / ticksPerSecond
 }
 
 // cpuProfile saves a CPU profile of the embedded system taken over seconds.

@@ -508,3 +508,53 @@ func TestWaitWakesOnAnotherInstancesMark(t *testing.T) {
 		t.Fatal("Wait reported a timeout")
 	}
 }
+
+// Concurrent Transact calls share transactions, yet each keeps its own
+// outcome: a failing call fails alone, the others commit their changes
+// and their events, each exactly once.
+func TestGroupCommitKeepsEachCallsOutcome(t *testing.T) {
+	p := newPipeline(t)
+	const n = 40
+	boom := errors.New("this one fails")
+	var wg sync.WaitGroup
+	results := make([][]string, n)
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = p.outbox.Transact(context.Background(), p.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+				if err := tx.Exec("UPDATE tallies SET count = count + 1 WHERE name = ?", "a").Error; err != nil {
+					return err
+				}
+				if err := emit(tallied{Name: "a", Delta: 1}); err != nil {
+					return err
+				}
+				if i%10 == 3 {
+					return boom
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for i := 0; i < n; i++ {
+		switch {
+		case i%10 == 3:
+			if !errors.Is(errs[i], boom) || results[i] != nil {
+				t.Fatalf("call %d: %v %v, want its own error and no events", i, results[i], errs[i])
+			}
+		case errs[i] != nil || len(results[i]) != 1:
+			t.Fatalf("call %d: %v %v, want one event", i, results[i], errs[i])
+		default:
+			ok++
+		}
+	}
+	if got := p.count(t); got != int64(ok) {
+		t.Fatalf("tally %d, want %d (only the calls that succeeded)", got, ok)
+	}
+	if pending, err := p.outbox.Pending(context.Background(), p.db); err != nil || pending != int64(ok) {
+		t.Fatalf("outbox holds %d events (err %v), want %d", pending, err, ok)
+	}
+}

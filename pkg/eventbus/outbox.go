@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -38,11 +39,14 @@ type outboxRecord struct {
 type Outbox struct {
 	table string
 	wake  chan struct{}
+
+	mu       sync.Mutex
+	batchers map[*gorm.DB]*txBatcher
 }
 
 // NewOutbox names the service's outbox table (e.g. "user_outbox").
 func NewOutbox(table string) *Outbox {
-	return &Outbox{table: table, wake: make(chan struct{}, 1)}
+	return &Outbox{table: table, wake: make(chan struct{}, 1), batchers: map[*gorm.DB]*txBatcher{}}
 }
 
 // Migrate creates the outbox table.
@@ -56,25 +60,26 @@ func (o *Outbox) Table() string { return o.table }
 // Emit records events inside a transaction.
 type Emit func(events ...Event) error
 
-// Transact runs fn in one transaction, giving it an Emit that writes
-// events to the outbox in that same transaction. After commit it wakes the
+// Transact runs fn atomically, giving it an Emit that writes events to the
+// outbox in the same transaction as fn's changes. After commit it wakes the
 // relay and returns the ids of the events written, so a caller can wait
 // for them to be applied.
+//
+// Concurrent calls on one database share a transaction (group commit: one
+// commit for many actions); fn must therefore only rely on its own
+// changes, and any failure runs each fn again on its own, so one action's
+// error never becomes another's.
 func (o *Outbox) Transact(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB, emit Emit) error) ([]string, error) {
+	return o.batcher(db).run(ctx, fn)
+}
+
+// transactAlone runs fn in a transaction of its own.
+func (o *Outbox) transactAlone(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB, emit Emit) error) ([]string, error) {
 	var ids []string
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ids = ids[:0]
-		emit := func(events ...Event) error {
-			for _, ev := range events {
-				id, err := o.add(tx, ev)
-				if err != nil {
-					return err
-				}
-				ids = append(ids, id)
-			}
-			return nil
-		}
-		return fn(tx, emit)
+		var err error
+		ids, err = o.runIn(tx, fn)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -83,6 +88,33 @@ func (o *Outbox) Transact(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB,
 		o.Wake()
 	}
 	return ids, nil
+}
+
+// runIn runs fn inside tx and returns the ids of the events it emitted.
+func (o *Outbox) runIn(tx *gorm.DB, fn func(tx *gorm.DB, emit Emit) error) ([]string, error) {
+	var ids []string
+	emit := func(events ...Event) error {
+		for _, ev := range events {
+			id, err := o.add(tx, ev)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	}
+	return ids, fn(tx, emit)
+}
+
+func (o *Outbox) batcher(db *gorm.DB) *txBatcher {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	b, ok := o.batchers[db]
+	if !ok {
+		b = &txBatcher{outbox: o, db: db}
+		o.batchers[db] = b
+	}
+	return b
 }
 
 func (o *Outbox) add(tx *gorm.DB, ev Event) (string, error) {
