@@ -73,8 +73,12 @@ type Deps struct {
 // now: Redis may be down (reads fall back to the database), Kafka may be
 // down (topics are ensured in the background, events wait in the outbox)
 // and etcd may be down (registration retries for ever).
-func Open(ctx context.Context, cfg config.Config, log *slog.Logger, needs Needs) (d *Deps, err error) {
-	d = &Deps{Config: cfg, Log: log, Metrics: metrics.New(), Ready: admin.NewReadiness()}
+//
+// Spans are recorded only when tracing exports them: without an exporter
+// the instrumentation of Kitex, Hertz, gorm and Redis is left out, since it
+// would cost time on every request for nothing.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, needs Needs, tracing *telemetry.Tracing) (d *Deps, err error) {
+	d = &Deps{Config: cfg, Log: log, Metrics: metrics.New(), Ready: admin.NewReadiness(), Tracing: tracing}
 	defer func() {
 		if err != nil {
 			d.Close()
@@ -111,7 +115,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, needs Needs)
 
 func (d *Deps) openDatabase() (err error) {
 	cfg := d.Config
-	if d.DB, err = db.OpenPool(cfg.MySQLDSN, cfg.DataDir, db.Pool{MaxOpen: cfg.MySQLMaxOpenConns, MaxIdle: cfg.MySQLMaxIdleConns}); err != nil {
+	pool := db.Pool{MaxOpen: cfg.MySQLMaxOpenConns, MaxIdle: cfg.MySQLMaxIdleConns, Untraced: !d.Tracing.Exporting()}
+	if d.DB, err = db.OpenPool(cfg.MySQLDSN, cfg.DataDir, pool); err != nil {
 		return err
 	}
 	d.Ready.Require("database", func(ctx context.Context) error {
@@ -133,7 +138,8 @@ func (d *Deps) openCache(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
-	d.Cache = cache.Open(cache.Options{Addr: cfg.RedisAddr, Username: cfg.RedisUsername, Password: cfg.RedisPassword, TLS: tlsConfig, Prefix: cfg.RedisPrefix})
+	d.Cache = cache.Open(cache.Options{Addr: cfg.RedisAddr, Username: cfg.RedisUsername, Password: cfg.RedisPassword,
+		TLS: tlsConfig, Prefix: cfg.RedisPrefix, Untraced: !d.Tracing.Exporting()})
 	d.Cache.Observe = d.Metrics.CacheLookups
 	ping := func(ctx context.Context) error { return d.Cache.RDB.Ping(ctx).Err() }
 	if err := ping(ctx); err != nil {
@@ -215,14 +221,14 @@ func (d *Deps) For(name string) *Deps {
 // Clients builds this component's clients of the other services, through
 // etcd when configured.
 func (d *Deps) Clients() (*rpc.Clients, error) {
-	return rpc.NewClients(d.Config, d.Name, d.Resolver, d.Log)
+	return rpc.NewClients(d.Config, rpc.Caller{Name: d.Name, Log: d.Log, Traced: d.Tracing.Exporting()}, d.Resolver)
 }
 
 // ServerSuite is the Kitex server setup of this component listening on
 // addr; Serve registers it at that address.
 func (d *Deps) ServerSuite(addr string) rpc.ServerSuite {
 	d.listen = addr
-	return rpc.ServerSuite{Name: d.Name, Addr: addr, Metrics: d.Metrics, Tracer: d.Tracer}
+	return rpc.ServerSuite{Name: d.Name, Addr: addr, Metrics: d.Metrics, Tracer: d.Tracer, Traced: d.Tracing.Exporting()}
 }
 
 // Close releases the connections.

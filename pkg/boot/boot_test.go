@@ -40,7 +40,7 @@ func TestReadinessByRole(t *testing.T) {
 	cfg.Storage.Endpoint = s3.Endpoint()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	d, err := boot.Open(ctx, cfg, quiet(), boot.NeedDatabase|boot.NeedCache|boot.NeedKafka|boot.NeedObjects)
+	d, err := boot.Open(ctx, cfg, quiet(), boot.NeedDatabase|boot.NeedCache|boot.NeedKafka|boot.NeedObjects, nil)
 	if err != nil {
 		t.Fatalf("open without Kafka: %v", err)
 	}
@@ -70,7 +70,7 @@ func TestTopicsAppearWhenKafkaDoes(t *testing.T) {
 	cfg.KafkaBrokers = testutil.FreeAddrs(t, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	d, err := boot.Open(ctx, cfg, quiet(), boot.NeedKafka)
+	d, err := boot.Open(ctx, cfg, quiet(), boot.NeedKafka, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestServicesWaitForTheMigrationJob(t *testing.T) {
 	cfg.AutoMigrate = false
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	d, err := boot.Open(ctx, cfg, quiet(), boot.NeedDatabase)
+	d, err := boot.Open(ctx, cfg, quiet(), boot.NeedDatabase, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

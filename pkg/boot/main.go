@@ -38,12 +38,11 @@ func runOne(ctx context.Context, configPath string, c Component, log *slog.Logge
 		return err
 	}
 	defer func() { _ = tracing.Shutdown(context.Background()) }()
-	d, err := Open(ctx, cfg, log, c.Needs)
+	d, err := Open(ctx, cfg, log, c.Needs, tracing)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	d.Tracing = tracing
 	log.Info("starting", "admin", cfg.AdminAddr, "etcd", cfg.EtcdEndpoints)
 	return Run(ctx, d, []Component{c}, nil)
 }

@@ -43,13 +43,17 @@ type Options struct {
 	Username, Password string      // Username: a Redis 6 ACL user
 	TLS                *tls.Config // nil: plain TCP
 	Prefix             string
+	// Untraced leaves commands out of traces.
+	Untraced bool
 }
 
 // Open connects to Redis as o says. Every command is a span of the
-// request's trace.
+// request's trace, unless o.Untraced.
 func Open(o Options) *Client {
 	rdb := redis.NewClient(&redis.Options{Addr: o.Addr, Username: o.Username, Password: o.Password, TLSConfig: o.TLS})
-	_ = redisotel.InstrumentTracing(rdb)
+	if !o.Untraced {
+		_ = redisotel.InstrumentTracing(rdb)
+	}
 	return &Client{RDB: rdb, Prefix: o.Prefix, reads: &reader{rdb: rdb}}
 }
 

@@ -22,6 +22,9 @@ import (
 // Pool sizes a MySQL connection pool.
 type Pool struct {
 	MaxOpen, MaxIdle int
+	// Untraced leaves statements out of traces (when no trace leaves the
+	// process, the instrumentation would only cost time).
+	Untraced bool
 }
 
 // Open connects to MySQL when mysqlDSN is set, else to SQLite at
@@ -53,7 +56,7 @@ func OpenPool(mysqlDSN, dataDir string, pool Pool) (*gorm.DB, error) {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	return OpenSQLite(filepath.Join(dataDir, "douyin.db"), gcfg)
+	return openSQLite(filepath.Join(dataDir, "douyin.db"), gcfg, !pool.Untraced)
 }
 
 func openMySQL(dsn string, gcfg *gorm.Config, pool Pool) (*gorm.DB, error) {
@@ -74,7 +77,7 @@ func openMySQL(dsn string, gcfg *gorm.Config, pool Pool) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open mysql: %w", err)
 	}
-	return gdb, setUp(gdb, func(sqlDB *sql.DB) {
+	return gdb, setUp(gdb, !pool.Untraced, func(sqlDB *sql.DB) {
 		sqlDB.SetMaxOpenConns(pool.MaxOpen)
 		sqlDB.SetMaxIdleConns(pool.MaxIdle)
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
@@ -87,19 +90,25 @@ func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 	if gcfg == nil {
 		gcfg = config()
 	}
+	return openSQLite(path, gcfg, true)
+}
+
+func openSQLite(path string, gcfg *gorm.Config, traced bool) (*gorm.DB, error) {
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	gdb, err := gorm.Open(sqlite.Open(dsn), gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return gdb, setUp(gdb, func(pool *sql.DB) { pool.SetMaxOpenConns(8) })
+	return gdb, setUp(gdb, traced, func(pool *sql.DB) { pool.SetMaxOpenConns(8) })
 }
 
-// setUp makes every query a span of the request's trace and sizes the
-// connection pool.
-func setUp(gdb *gorm.DB, size func(*sql.DB)) error {
-	if err := gdb.Use(tracing.NewPlugin(tracing.WithoutMetrics(), tracing.WithoutQueryVariables())); err != nil {
-		return err
+// setUp makes every query a span of the request's trace (when traced) and
+// sizes the connection pool.
+func setUp(gdb *gorm.DB, traced bool, size func(*sql.DB)) error {
+	if traced {
+		if err := gdb.Use(tracing.NewPlugin(tracing.WithoutMetrics(), tracing.WithoutQueryVariables())); err != nil {
+			return err
+		}
 	}
 	pool, err := gdb.DB()
 	if err != nil {

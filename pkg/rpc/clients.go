@@ -34,15 +34,25 @@ var retryable = map[string][]string{
 	MessageService:     {"Chat", "LatestMessages"},
 }
 
+// Caller is the component whose clients NewClients builds.
+type Caller struct {
+	Name string
+	// Log receives failed calls (nil: none).
+	Log *slog.Logger
+	// Traced makes every call a span.
+	Traced bool
+}
+
 // NewClients builds caller's clients from cfg: through resolver when it is
 // not nil, else at the static addresses of cfg.Services. Failed calls are
 // logged to log.
-func NewClients(cfg config.Config, caller string, resolver discovery.Resolver, log *slog.Logger) (*Clients, error) {
+func NewClients(cfg config.Config, caller Caller, resolver discovery.Resolver) (*Clients, error) {
 	suite := func(name, addr string) client.Option {
 		return client.WithSuite(ClientSuite{
-			Caller: caller, Service: name, HostPorts: []string{addr}, Resolver: resolver,
+			Caller: caller.Name, Service: name, HostPorts: []string{addr}, Resolver: resolver,
 			Timeout: cfg.RPC.Timeout, ConnectTimeout: cfg.RPC.ConnectTimeout,
-			ReadMethods: retryable[name], Log: log, IdleConns: cfg.RPC.IdleConns, Refresh: cfg.DiscoveryRefresh,
+			ReadMethods: retryable[name], Log: caller.Log, Traced: caller.Traced,
+			IdleConns: cfg.RPC.IdleConns, Refresh: cfg.DiscoveryRefresh,
 		})
 	}
 	var (

@@ -56,7 +56,9 @@ type ServerSuite struct {
 	ExitWait time.Duration
 	// Metrics records every RPC (nil records nothing).
 	Metrics *metrics.Metrics
-	// Tracer reports the server's spans (nil: the global provider).
+	// Traced makes every RPC a span, reported by Tracer (nil: the global
+	// provider).
+	Traced bool
 	Tracer trace.TracerProvider
 }
 
@@ -72,11 +74,12 @@ func (s ServerSuite) Options() []server.Option {
 		server.WithExitSignal(func() <-chan error { return nil }),
 		// TTHeader carries the trace context and the caller's name.
 		server.WithMetaHandler(transmeta.ServerTTHeaderHandler),
-		// Before the tracing suite: its spans report under s.Name.
-		server.WithMiddleware(markComponent(s.Tracer)),
-		server.WithSuite(tracing.NewServerSuite()),
-		server.WithMiddleware(s.Metrics.KitexServer(s.Name)),
 	}
+	if s.Traced {
+		// Before the tracing suite: its spans report under s.Name.
+		opts = append(opts, server.WithMiddleware(markComponent(s.Tracer)), server.WithSuite(tracing.NewServerSuite()))
+	}
+	opts = append(opts, server.WithMiddleware(s.Metrics.KitexServer(s.Name)))
 	if addr, err := net.ResolveTCPAddr("tcp", s.Addr); err == nil {
 		opts = append(opts, server.WithServiceAddr(addr))
 	}
@@ -154,6 +157,8 @@ type ClientSuite struct {
 	// between calls (Kitex keeps one by default, so under concurrency
 	// every other call would dial and close a connection).
 	IdleConns int
+	// Traced makes every call a span.
+	Traced bool
 	// Refresh is how often instances are re-read from Resolver (Kitex's
 	// default, 5 s, when zero). Servers drain for longer than this.
 	Refresh time.Duration
@@ -170,9 +175,11 @@ func (s ClientSuite) Options() []client.Option {
 		client.WithRPCTimeout(s.Timeout),
 		client.WithConnectTimeout(s.ConnectTimeout),
 		client.WithLongConnection(connpool.IdleConfig{MaxIdlePerAddress: max(s.IdleConns, 1), MaxIdleGlobal: 16 * max(s.IdleConns, 1), MaxIdleTimeout: time.Minute}),
-		client.WithSuite(tracing.NewClientSuite()),
 		client.WithCircuitBreaker(circuitbreak.NewCBSuite(circuitbreak.RPCInfo2Key)),
 		client.WithFailureRetry(writeRetry()),
+	}
+	if s.Traced {
+		opts = append(opts, client.WithSuite(tracing.NewClientSuite()))
 	}
 	if s.Log != nil {
 		opts = append(opts, client.WithMiddleware(logFailures(s.Log)))

@@ -199,7 +199,7 @@ func TestClientsIdentifyTheirCaller(t *testing.T) {
 	go func() { _ = Serve(ctx, svr) }()
 	cfg := config.Default()
 	cfg.Services.User = addr
-	clients, err := NewClients(cfg, Gateway, nil, nil)
+	clients, err := NewClients(cfg, Caller{Name: Gateway}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestClientsKeepConnectionsOpen(t *testing.T) {
 	go func() { _ = Serve(ctx, svr) }()
 	cfg := config.Default()
 	cfg.Services.User = addr
-	clients, err := NewClients(cfg, Gateway, nil, nil)
+	clients, err := NewClients(cfg, Caller{Name: Gateway}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

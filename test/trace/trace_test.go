@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
@@ -271,4 +272,20 @@ func publish(t *testing.T, base, token string) int64 {
 	}
 	id, _ := list[0].(map[string]any)["id"].(json.Number).Int64()
 	return id
+}
+
+// Without an exporter nothing is instrumented: a request makes no span at
+// all (a provider that records is installed, yet nobody uses it), since
+// instrumentation would only cost time.
+func TestNoSpansWhenNothingExports(t *testing.T) {
+	exporter := tracetest.NewInMemoryExporter()
+	provider := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exporter))
+	previous := otel.GetTracerProvider()
+	otel.SetTracerProvider(provider)
+	t.Cleanup(func() { otel.SetTracerProvider(previous); _ = provider.Shutdown(context.Background()) })
+	base := startSystem(t, nil)
+	post(t, base+"/douyin/user/register/?username=untraced&password=untraced-pw")
+	if spans := exporter.GetSpans(); len(spans) != 0 {
+		t.Fatalf("%d spans recorded with tracing off: %v", len(spans), names(spans))
+	}
 }

@@ -48,12 +48,11 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, tracing *tele
 	cfg.JWT.Secret = string(secret)
 
 	components := Components()
-	deps, err := boot.Open(ctx, cfg, log, boot.NeedsOf(components))
+	deps, err := boot.Open(ctx, cfg, log, boot.NeedsOf(components), tracing)
 	if err != nil {
 		return err
 	}
 	defer deps.Close()
-	deps.Tracing = tracing
 	err = boot.Run(ctx, deps, components, func(ctx context.Context) error {
 		if err := boot.WaitListening(ctx, cfg.HTTPAddr); err != nil {
 			return nil

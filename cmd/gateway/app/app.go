@@ -11,6 +11,7 @@ import (
 	"github.com/cloudwego/hertz/pkg/app"
 	"github.com/cloudwego/hertz/pkg/app/middlewares/server/recovery"
 	"github.com/cloudwego/hertz/pkg/app/server"
+	hertzconfig "github.com/cloudwego/hertz/pkg/common/config"
 	hertztracing "github.com/hertz-contrib/obs-opentelemetry/tracing"
 	"go.opentelemetry.io/otel/trace"
 
@@ -70,9 +71,7 @@ type Gateway struct {
 // New builds the gateway listening on d.Config.HTTPAddr.
 func New(d Deps) *Gateway {
 	cfg, log := d.Config, d.Log
-	tracer, traceCfg := hertztracing.NewServerTracer()
-	h := server.New(
-		tracer,
+	opts := []hertzconfig.Option{
 		server.WithHostPorts(cfg.HTTPAddr),
 		server.WithExitWaitTime(time.Second),
 		server.WithDisablePrintRoute(true),
@@ -83,7 +82,16 @@ func New(d Deps) *Gateway {
 		// publish sees the upload as a stream and can refuse it early.
 		server.WithDisablePreParseMultipartForm(true),
 		server.WithMaxRequestBodySize(maxFormBytes),
-	)
+	}
+	// Requests are spans only when spans leave the process (d.Tracer is
+	// set then): the instrumentation costs time on every request.
+	var traceCfg *hertztracing.Config
+	if d.Tracer != nil {
+		var tracer hertzconfig.Option
+		tracer, traceCfg = hertztracing.NewServerTracer()
+		opts = append(opts, tracer)
+	}
+	h := server.New(opts...)
 	h.Use(recovery.Recovery(recovery.WithRecoveryHandler(func(ctx context.Context, c *app.RequestContext, err any, stack []byte) {
 		log.Error("panic while serving request", "path", string(c.Path()), "panic", err, "stack", string(stack))
 		c.JSON(http.StatusOK, map[string]any{"status_code": errno.ServiceErr.Code, "status_msg": errno.ServiceErr.Msg})
@@ -91,9 +99,10 @@ func New(d Deps) *Gateway {
 	if d.Tracer != nil {
 		// Spans of each request report under the gateway's own name, even
 		// in a process shared with the services.
-		h.Use(func(ctx context.Context, c *app.RequestContext) { c.Next(telemetry.WithComponent(ctx, d.Tracer)) })
+		h.Use(func(ctx context.Context, c *app.RequestContext) { c.Next(telemetry.WithComponent(ctx, d.Tracer)) },
+			hertztracing.ServerMiddleware(traceCfg))
 	}
-	h.Use(hertztracing.ServerMiddleware(traceCfg), d.Metrics.Hertz(), limitFormBodies(maxFormBytes))
+	h.Use(d.Metrics.Hertz(), limitFormBodies(maxFormBytes))
 	register(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth)
 	return &Gateway{hertz: h, addr: cfg.HTTPAddr}
 }
