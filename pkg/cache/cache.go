@@ -200,7 +200,9 @@ func (e *Entities[T]) Fill(ctx context.Context, lookup Lookup[T], values map[int
 		}
 		e.near.Add(id, env)
 		pipe.Set(ctx, e.valueKey(id), raw, e.ttl)
-		pipe.Expire(ctx, e.genKey(id), e.genTTL())
+		if env.Gen != 0 { // a generation of 0 has no key to keep alive
+			pipe.Expire(ctx, e.genKey(id), e.genTTL())
+		}
 	}
 	_, _ = pipe.Exec(ctx)
 }

@@ -19,8 +19,10 @@ func Keyset[A time.Time | int64](q *gorm.DB, atCol, idCol string, after paging.P
 		return keysetByID(q, idCol, after, limit)
 	}
 	if !after.IsStart() {
+		// "at <= x" alone bounds the index range (an OR would hide it from
+		// the planner); the rest drops the rows of time x already seen.
 		at := atArg[A](after.At)
-		q = q.Where(atCol+" < ? OR ("+atCol+" = ? AND "+idCol+" < ?)", at, at, after.ID)
+		q = q.Where(atCol+" <= ?", at).Where(atCol+" < ? OR "+idCol+" < ?", at, after.ID)
 	}
 	var rows []struct {
 		At A
