@@ -19,9 +19,11 @@ require (
 	github.com/go-sql-driver/mysql v1.8.1
 	github.com/golang-jwt/jwt/v4 v4.5.2
 	github.com/google/uuid v1.6.0
+	github.com/gorilla/websocket v1.5.3
 	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/hertz-contrib/jwt v1.0.4
 	github.com/hertz-contrib/obs-opentelemetry/tracing v0.4.1
+	github.com/hertz-contrib/websocket v0.2.0
 	github.com/johannesboyne/gofakes3 v1.2.0
 	github.com/kitex-contrib/obs-opentelemetry v0.3.0
 	github.com/kitex-contrib/registry-etcd v0.2.6
