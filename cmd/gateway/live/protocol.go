@@ -35,8 +35,11 @@ const (
 	// create_time delivered for that conversation.
 	TypeSynced = "synced"
 	// TypeError reports a refused request (StatusCode/StatusMsg as in the
-	// HTTP API); the socket stays open unless a close follows.
+	// HTTP API); the socket stays open.
 	TypeError = "error"
+	// TypeRefused says why the socket itself is refused (a bad token, too
+	// many sockets); its close follows.
+	TypeRefused = "refused"
 )
 
 // Close codes the server uses beside the standard ones: 1001 (going away:
@@ -78,6 +81,11 @@ func syncedFrame(peer, last int64) Outbound {
 func errorFrame(err error, peer int64) Outbound {
 	e := errno.Convert(err)
 	return Outbound{Type: TypeError, ToUserID: peer, StatusCode: e.Code, StatusMsg: e.Msg}
+}
+
+func refusedFrame(err error) Outbound {
+	e := errno.Convert(err)
+	return Outbound{Type: TypeRefused, StatusCode: e.Code, StatusMsg: e.Msg}
 }
 
 func encode(f Outbound) []byte {

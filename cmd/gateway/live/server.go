@@ -105,11 +105,11 @@ func (s *Server) serveSocket(token string, conn *websocket.Conn) {
 	sess.run(context.Background())
 }
 
-// refuse sends why in an error frame, then closes with code.
+// refuse sends why in a refused frame, then closes with code.
 func refuse(conn *websocket.Conn, why error, code int) {
 	deadline := time.Now().Add(time.Second)
 	_ = conn.SetWriteDeadline(deadline)
-	_ = conn.WriteMessage(websocket.TextMessage, encode(errorFrame(why, 0)))
+	_ = conn.WriteMessage(websocket.TextMessage, encode(refusedFrame(why)))
 	_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, errno.Convert(why).Msg), deadline)
 }
 

@@ -226,7 +226,7 @@ func TestSocketPushesToBothUsersAndSyncs(t *testing.T) {
 func TestSocketRefusals(t *testing.T) {
 	ls := startServer(t, Options{Limits: Limits{PerUser: 2, Total: 3}})
 	bad := dial(t, ls.url, "garbage")
-	if f := bad.expect(TypeError); f.StatusCode != errno.TokenInvalid.Code {
+	if f := bad.expect(TypeRefused); f.StatusCode != errno.TokenInvalid.Code {
 		t.Fatalf("bad token: %+v", f)
 	}
 	if code := bad.closeCode(); code != ClosePolicy {
@@ -235,7 +235,7 @@ func TestSocketRefusals(t *testing.T) {
 	dial(t, ls.url, "u1").expect(TypeReady)
 	dial(t, ls.url, "u1").expect(TypeReady)
 	third := dial(t, ls.url, "u1")
-	if f := third.expect(TypeError); f.StatusCode != errno.LiveConnLimit.Code {
+	if f := third.expect(TypeRefused); f.StatusCode != errno.LiveConnLimit.Code {
 		t.Fatalf("third socket of a user: %+v", f)
 	}
 	if code := third.closeCode(); code != ClosePolicy {
@@ -244,7 +244,7 @@ func TestSocketRefusals(t *testing.T) {
 	c := dial(t, ls.url, "u2")
 	c.expect(TypeReady)
 	full := dial(t, ls.url, "u3")
-	if f := full.expect(TypeError); f.StatusCode != errno.ServiceUnavail.Code {
+	if f := full.expect(TypeRefused); f.StatusCode != errno.ServiceUnavail.Code {
 		t.Fatalf("over the replica limit: %+v", f)
 	}
 	if code := full.closeCode(); code != CloseTryAgainLater {
