@@ -80,7 +80,7 @@ func startServer(t *testing.T, opts Options) *liveServer {
 	h := server.New(server.WithHostPorts(addr), server.WithExitWaitTime(10*time.Millisecond), server.WithDisablePrintRoute(true))
 	h.NoHijackConnPool = true
 	h.GET("/ws", srv.Serve)
-	go h.Run()
+	go func() { _ = h.Run() }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		c, err := net.Dial("tcp", addr)

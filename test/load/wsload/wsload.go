@@ -115,8 +115,8 @@ func (r Report) String() string {
 // run is one load run's shared state.
 type run struct {
 	opts  Options
-	tag   string   // marks this run's messages
-	sent  sync.Map // seq -> time the send started
+	tag   string    // marks this run's messages
+	sent  sync.Map  // seq -> time the send started
 	lat   latencies // deliveries
 	sends latencies // HTTP sends
 	dups  atomic.Int64

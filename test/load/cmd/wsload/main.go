@@ -80,7 +80,14 @@ func startEmbedded(ctx context.Context, conns int) (string, func(), error) {
 		cancel()
 		return "", nil, fmt.Errorf("embedded system: %w", err)
 	}
-	return "http://" + cfg.HTTPAddr, func() { cancel(); <-done; _ = os.RemoveAll(dir) }, nil
+	stop := func() {
+		cancel()
+		if err := <-done; err != nil {
+			log.Warn("embedded system stopped with an error", "err", err)
+		}
+		_ = os.RemoveAll(dir)
+	}
+	return "http://" + cfg.HTTPAddr, stop, nil
 }
 
 func freeAddrs(n int) ([]string, error) {
