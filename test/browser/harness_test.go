@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/douyin-go/douyin/cmd/douyin/allinone/allinonetest"
@@ -111,8 +113,24 @@ type tab struct {
 
 func newTab(t *testing.T, browser context.Context, base, name string, vp viewport) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
+	// An uncaught exception in the page fails the test.
+	var mu sync.Mutex
+	var exceptions []string
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext(), chromedp.WithListener(func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
+			mu.Lock()
+			exceptions = append(exceptions, fmt.Sprintf("%s (%s:%d)", describe(e.ExceptionDetails), e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber))
+			mu.Unlock()
+		}
+	}))
+	t.Cleanup(func() {
+		cancel()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range exceptions {
+			t.Errorf("%s: uncaught exception in the page: %s", name, e)
+		}
+	})
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.width, vp.height)); err != nil {
 		t.Fatalf("%s: open a tab: %v", name, err)
 	}
@@ -218,4 +236,12 @@ func id(n int64) string { return fmt.Sprint(n) }
 // textOf is a condition: the element at sel exists and its text contains s.
 func textOf(sel, s string) string {
 	return fmt.Sprintf(`(document.querySelector(%s)?.innerText || "").includes(%s)`, js(sel), js(s))
+}
+
+// describe is an exception's message.
+func describe(d *runtime.ExceptionDetails) string {
+	if d.Exception != nil && d.Exception.Description != "" {
+		return d.Exception.Description
+	}
+	return d.Text
 }
