@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -27,6 +28,7 @@ func main() {
 	conns := flag.Int("conns", 1000, "sockets to hold open, spread over the users")
 	rate := flag.Float64("rate", 200, "messages per second")
 	duration := flag.Duration("duration", 30*time.Second, "how long to send")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the load phase (this process: the load and, when embedded, the system) to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -47,6 +49,16 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("registered %d users in %s\n", len(accounts), time.Since(start).Round(time.Millisecond))
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rep, err := wsload.Run(ctx, wsload.Options{BaseURL: *base, Users: accounts, Conns: *conns, Rate: *rate, Duration: *duration})
 	if err != nil {
 		log.Fatal(err)
