@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/douyin/allinone"
 	"github.com/douyin-go/douyin/pkg/config"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 	"github.com/douyin-go/douyin/test/load/wsload"
 )
 
@@ -76,7 +76,7 @@ func startEmbedded(ctx context.Context, conns int) (string, func(), error) {
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.Live.MaxConns = max(cfg.Live.MaxConns, conns)
-	addrs, err := freeAddrs(5)
+	addrs, err := inprocess.FreeAddrs(5)
 	if err != nil {
 		return "", nil, err
 	}
@@ -100,17 +100,4 @@ func startEmbedded(ctx context.Context, conns int) (string, func(), error) {
 		_ = os.RemoveAll(dir)
 	}
 	return "http://" + cfg.HTTPAddr, stop, nil
-}
-
-func freeAddrs(n int) ([]string, error) {
-	addrs := make([]string, n)
-	for i := range addrs {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		defer l.Close()
-		addrs[i] = l.Addr().String()
-	}
-	return addrs, nil
 }
