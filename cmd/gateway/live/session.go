@@ -172,19 +172,33 @@ func (s *session) handle(ctx context.Context, req Inbound) error {
 		return s.write(errorFrame(errno.ParamErr.WithMessage("to_user_id must be another user's id"), peer))
 	}
 	rctx, cancel := context.WithTimeout(ctx, s.timing.Sync)
-	msgs, err := s.history.Chat(rctx, s.user, peer, after)
-	cancel()
-	if err != nil {
-		return s.write(errorFrame(err, peer))
+	defer cancel()
+	// Chat may answer a page at a time: read on from the newest message
+	// until nothing newer comes back.
+	for cursor, page := after, 0; page < maxSyncPages; page++ {
+		msgs, err := s.history.Chat(rctx, s.user, peer, cursor)
+		if err != nil {
+			return s.write(errorFrame(err, peer))
+		}
+		if err := s.deliverHistory(peer, cursor, msgs); err != nil {
+			return err
+		}
+		if len(msgs) == 0 || msgs[len(msgs)-1].CreateTime <= cursor {
+			break
+		}
+		cursor = msgs[len(msgs)-1].CreateTime
 	}
-	return s.sync(peer, after, msgs)
+	return s.write(syncedFrame(peer, s.sent[peer].hi))
 }
 
-// sync delivers a conversation's history after `after`, skipping what this
-// socket already delivered, and records that everything in (after, last]
-// now has been. Live messages queued meanwhile are at or below last if the
-// history had them, so push drops them.
-func (s *session) sync(peer, after int64, history []*base.Message) error {
+// maxSyncPages bounds the history one sync reads.
+const maxSyncPages = 100
+
+// deliverHistory delivers the messages of a conversation after `after`,
+// skipping what this socket already delivered, and records that
+// everything in (after, last] now has been. Live messages queued meanwhile
+// are at or below last if the history had them, so push drops them.
+func (s *session) deliverHistory(peer, after int64, history []*base.Message) error {
 	done, had := s.sent[peer]
 	last := after
 	for _, m := range history {
@@ -202,7 +216,7 @@ func (s *session) sync(peer, after int64, history []*base.Message) error {
 	default:
 		s.sent[peer] = span{lo: min(after, done.lo), hi: max(last, done.hi)}
 	}
-	return s.write(syncedFrame(peer, s.sent[peer].hi))
+	return nil
 }
 
 // push writes a live message unless this socket delivered it already.

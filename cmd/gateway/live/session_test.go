@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -92,7 +93,7 @@ func TestSessionDeliversEachMessageOnce(t *testing.T) {
 				if st.live != 0 {
 					err = s.push(msg(st.live))
 				} else {
-					err = s.sync(peer, st.after, msgs(st.history...))
+					err = s.deliverHistory(peer, st.after, msgs(st.history...))
 				}
 				if err != nil {
 					t.Fatal(err)
@@ -105,24 +106,49 @@ func TestSessionDeliversEachMessageOnce(t *testing.T) {
 	}
 }
 
-// A sync ends with a synced frame naming the last create_time delivered.
-func TestSyncedFrame(t *testing.T) {
-	sock := &fakeSocket{}
-	s := newSession(me, sock, nil, Timing{}, 8)
-	if err := s.sync(peer, 4, msgs(5, 6)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.sync(3, 100, nil); err != nil {
-		t.Fatal(err)
-	}
-	var synced []Outbound
-	for _, f := range sock.frames {
-		if f.Type == TypeSynced {
-			synced = append(synced, f)
+// pagedHistory answers Chat a page of at most 2 messages at a time.
+type pagedHistory struct {
+	times []int64
+	calls []int64 // the after of each call
+}
+
+func (p *pagedHistory) Chat(_ context.Context, _, _, after int64) ([]*base.Message, error) {
+	p.calls = append(p.calls, after)
+	var out []*base.Message
+	for _, ct := range p.times {
+		if ct > after && len(out) < 2 {
+			out = append(out, msg(ct))
 		}
 	}
-	if len(synced) != 2 || synced[0].ToUserID != peer || *synced[0].CreateTime != 6 || synced[1].ToUserID != 3 || *synced[1].CreateTime != 100 {
-		t.Fatalf("synced frames %+v", synced)
+	return out, nil
+}
+
+// A sync reads a paged history to its end, then says synced with the last
+// create_time delivered.
+func TestSyncReadsEveryPage(t *testing.T) {
+	sock := &fakeSocket{}
+	hist := &pagedHistory{times: []int64{5, 6, 7, 8, 9}}
+	s := newSession(me, sock, hist, Timing{Sync: time.Second}, 8)
+	if err := s.handle(context.Background(), Inbound{Type: TypeSync, ToUserID: peer, PreMsgTime: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sock.times(); !reflect.DeepEqual(got, []int64{5, 6, 7, 8, 9}) {
+		t.Fatalf("delivered %v", got)
+	}
+	if !reflect.DeepEqual(hist.calls, []int64{4, 6, 8, 9}) {
+		t.Fatalf("history read after %v", hist.calls)
+	}
+	last := sock.frames[len(sock.frames)-1]
+	if last.Type != TypeSynced || last.ToUserID != peer || *last.CreateTime != 9 {
+		t.Fatalf("last frame %+v, want synced at 9", last)
+	}
+	// Nothing new: one read, and synced at the time asked for.
+	sock.frames = nil
+	if err := s.handle(context.Background(), Inbound{Type: TypeSync, ToUserID: 3, PreMsgTime: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if len(sock.frames) != 1 || sock.frames[0].Type != TypeSynced || *sock.frames[0].CreateTime != 100 {
+		t.Fatalf("frames %+v", sock.frames)
 	}
 }
 
