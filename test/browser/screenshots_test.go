@@ -40,7 +40,7 @@ func TestScreenshots(t *testing.T) {
 		b.open("#/", `(() => { const v = document.querySelector(".slide.current video"); return v && !v.paused && v.currentTime > 0.5; })()`)
 		b.screenshot(dir, name("feed"))
 		b.click(".slide.current .act.comment")
-		b.wait("the comments", `document.querySelectorAll(".comments .comment").length === 3`)
+		b.wait("the comments", `document.querySelectorAll(".comments .comment").length === 3 && document.activeElement?.name === "comment"`)
 		b.screenshot(dir, name("comments"))
 		b.open("#/user/"+id(s.friend), `document.querySelectorAll(".grid img").length === 2 && [...document.querySelectorAll(".grid img, .avatar")].every(i => i.complete)`)
 		b.screenshot(dir, name("profile"))

@@ -98,7 +98,7 @@ func TestWebClient(t *testing.T) {
 
 	// Comment, delete it, comment again; Escape closes the drawer.
 	alice.click(".slide.current .act.comment")
-	alice.wait("the comments drawer", `document.activeElement?.name === "comment" && !!document.querySelector(".comments .empty")`)
+	alice.wait("the comments drawer", `document.activeElement?.name === "comment" && !!document.querySelector(".comments .empty") && !document.querySelector(".comments[aria-busy]")`)
 	alice.typeInto(`.drawer input[name="comment"]`, "first!")
 	alice.key(kb.Enter)
 	alice.wait("the comment", textOf(".comments", "first!")+` && document.querySelector(".slide.current .act.comment .n").innerText === "1"`)

@@ -9,7 +9,7 @@ export function comments(video, opener, onCount) {
   const root = document.getElementById('drawer-root');
   root.replaceChildren();
   const me = session.get();
-  const list = h('ul', { class: 'comments', 'aria-live': 'polite' }, h('li', { class: 'empty' }, 'Loading…'));
+  const list = h('ul', { class: 'comments', 'aria-live': 'polite', 'aria-busy': 'true' }, h('li', { class: 'loading' }, 'Loading…'));
   const input = h('input', { type: 'text', name: 'comment', maxlength: '500', placeholder: 'Add a comment…', 'aria-label': 'Comment', autocomplete: 'off', required: true });
   const post = h('button', { type: 'submit', class: 'primary' }, 'Post');
   const title = h('h2', { id: 'drawer-title' }, 'Comments');
@@ -40,6 +40,8 @@ export function comments(video, opener, onCount) {
     return li;
   }
 
+  // The composer waits for the list, so a late answer never overwrites a
+  // comment just posted or deleted.
   async function load() {
     try {
       const body = await api.comments(video.id);
@@ -47,6 +49,10 @@ export function comments(video, opener, onCount) {
     } catch (err) {
       list.replaceChildren(empty(errorText(err)));
     }
+    list.removeAttribute('aria-busy');
+    input.disabled = false;
+    post.disabled = false;
+    if (document.activeElement === document.body || panel.contains(document.activeElement)) input.focus();
   }
 
   const form = h('form', {
@@ -101,7 +107,9 @@ export function comments(video, opener, onCount) {
   }
   document.addEventListener('keydown', onKey, true);
   window.addEventListener('hashchange', dismiss, { once: true });
+  input.disabled = true;
+  post.disabled = true;
   root.append(backdrop, panel);
-  input.focus();
+  close.focus();
   load();
 }
