@@ -169,7 +169,14 @@ func eval[T any](b *tab, expr string) T {
 func (b *tab) debugState() string {
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()
-	s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + (document.getElementById("view")?.innerText || "").slice(0, 800) + "\n" + [...document.querySelectorAll(".toast")].map(t => t.innerText).join(" | ")`))
+	s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[
+		location.href,
+		"view: " + (document.getElementById("view")?.innerText || "").slice(0, 800),
+		"drawer: " + (document.getElementById("drawer-root")?.innerText || "").slice(0, 400),
+		"toasts: " + [...document.querySelectorAll(".toast")].map(t => t.innerText).join(" | "),
+		"focus: " + (document.activeElement?.outerHTML || "").slice(0, 200),
+		"videos: " + [...document.querySelectorAll("video")].map(v => JSON.stringify({current: !!v.closest(".current"), paused: v.paused, muted: v.muted, t: v.currentTime, ready: v.readyState, net: v.networkState, err: v.error && v.error.message, src: v.currentSrc})).join(" "),
+	].join("\n")`))
 	return s
 }
 
