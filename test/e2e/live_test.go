@@ -110,10 +110,10 @@ func TestLiveChatAcrossReplicas(t *testing.T) {
 	synced := false
 	for !synced || len(got) < 3 {
 		f := bobBack.next()
-		switch {
-		case f.Type == live.TypeSynced:
+		switch f.Type {
+		case live.TypeSynced:
 			synced = true
-		case f.Type == live.TypeMessage:
+		case live.TypeMessage:
 			got = append(got, f.Message.Content)
 			times = append(times, f.Message.CreateTime)
 		default:
