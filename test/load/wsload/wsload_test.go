@@ -23,6 +23,16 @@ func TestRunDeliversEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Registering again logs the same users in.
+	again, err := wsload.Register(ctx, base, "wsl", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range users {
+		if again[i].ID != users[i].ID || again[i].Token == "" {
+			t.Fatalf("user %d: %+v, then %+v", i, users[i], again[i])
+		}
+	}
 	rep, err := wsload.Run(ctx, wsload.Options{BaseURL: base, Users: users, Conns: 10, Rate: 20, Duration: 2 * time.Second, Drain: time.Minute})
 	if err != nil {
 		t.Fatal(err)
