@@ -147,10 +147,12 @@ func (b *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// wait blocks until the JavaScript condition is true.
+// wait blocks until the JavaScript condition is true. A condition that
+// throws (an element not there yet, say mid-scroll) is not met yet.
 func (b *tab) wait(what, condition string) {
 	b.t.Helper()
-	b.do("wait for "+what, chromedp.Poll[chromedp.Void](condition, chromedp.WithPollingTimeout(step), chromedp.WithPollingInterval(50*time.Millisecond)))
+	guarded := "(() => { try { return !!(" + condition + "); } catch { return false; } })()"
+	b.do("wait for "+what, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(step), chromedp.WithPollingInterval(50*time.Millisecond)))
 }
 
 // eval evaluates a JavaScript expression into T.

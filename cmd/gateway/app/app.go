@@ -111,17 +111,25 @@ func New(d Deps) *Gateway {
 	h.Use(d.Metrics.Hertz(), limitFormBodies(maxFormBytes))
 	// Live chat sockets are hijacked for good; Hertz must not pool them.
 	h.NoHijackConnPool = true
-	g := &Gateway{hertz: h, addr: cfg.HTTPAddr, hub: live.NewHub(live.Limits{PerUser: cfg.Live.MaxConnsPerUser, Total: cfg.Live.MaxConns})}
+	g := &Gateway{hertz: h, addr: cfg.HTTPAddr}
+	register(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth, g.liveChat(d))
+	return g
+}
+
+// liveChat builds the live chat server: its hub of sockets, and the feed
+// of message events that fills it when Kafka is configured (without it,
+// sockets are refused as not ready).
+func (g *Gateway) liveChat(d Deps) *live.Server {
+	limits := live.Limits{PerUser: d.Config.Live.MaxConnsPerUser, Total: d.Config.Live.MaxConns}
+	g.hub = live.NewHub(limits)
 	ready := func() bool { return false }
-	if len(cfg.KafkaBrokers) > 0 {
-		g.feed = live.NewFeed(cfg.KafkaBrokers, log)
+	if len(d.Config.KafkaBrokers) > 0 {
+		g.feed = live.NewFeed(d.Config.KafkaBrokers, d.Log)
 		ready = g.feed.Ready
 	}
 	d.Metrics.Gauge("douyin_live_connections", "Live chat sockets connected to this gateway.", nil,
 		func() float64 { return float64(g.hub.Conns()) })
-	ws := live.NewServer(g.hub, d.Auth, remote.Messages{Client: d.Clients.Message}, ready, live.DefaultOptions(g.hub.Limits()), log)
-	register(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth, ws)
-	return g
+	return live.NewServer(g.hub, d.Auth, remote.Messages{Client: d.Clients.Message}, ready, live.DefaultOptions(limits), d.Log)
 }
 
 // maxFormBytes bounds the body of every route but publish.

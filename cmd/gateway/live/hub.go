@@ -42,9 +42,6 @@ func NewHub(limits Limits) *Hub {
 	return &Hub{limits: limits, users: map[int64]map[*session]struct{}{}}
 }
 
-// Limits are the hub's limits.
-func (h *Hub) Limits() Limits { return h.limits }
-
 // add registers s, unless a limit or a shutdown refuses it.
 func (h *Hub) add(s *session) error {
 	h.mu.Lock()
