@@ -85,7 +85,7 @@ func startEmbedded(ctx context.Context, conns int) (string, func(), error) {
 	ctx, cancel := context.WithCancel(ctx)
 	ready, done := make(chan struct{}), make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	go func() { done <- allinone.Run(ctx, cfg, log, func(config.Config) { close(ready) }) }()
+	go func() { done <- allinone.Run(ctx, cfg, log, nil, func(config.Config) { close(ready) }) }()
 	select {
 	case <-ready:
 	case err := <-done:
