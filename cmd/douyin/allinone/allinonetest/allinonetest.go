@@ -115,7 +115,7 @@ func StartGateway(tb testing.TB, eff config.Config) (base string, stop func() er
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c := gateway.Component()
-	deps, err := boot.Open(ctx, eff, log, c.Needs)
+	deps, err := boot.Open(ctx, eff, log, c.Needs, nil)
 	if err != nil {
 		cancel()
 		tb.Fatalf("open the second gateway's connections: %v", err)
