@@ -87,6 +87,16 @@ func start(tb testing.TB, cfg config.Config, tracing *telemetry.Tracing) (effect
 		cancel()
 		tb.Fatal("douyin did not start within a minute")
 	}
+	// Ready means the gateway listens; a test's first call also needs the
+	// services behind it.
+	wctx, wcancel := context.WithTimeout(ctx, time.Minute)
+	defer wcancel()
+	for _, addr := range []string{effective.Services.User, effective.Services.Video, effective.Services.Interaction, effective.Services.Message} {
+		if err := boot.WaitListening(wctx, addr); err != nil {
+			cancel()
+			tb.Fatalf("douyin service at %s did not start: %v", addr, err)
+		}
+	}
 	stopped := false
 	return effective, func() error {
 		if stopped {
