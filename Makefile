@@ -7,7 +7,7 @@ BINARIES := douyin gateway $(SERVICES) devservers
 LINT     := $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 
 .DEFAULT_GOAL := help
-.PHONY: help all gen gen-check build run test test-unit test-race lint bench loadtest ffmpeg jaeger run-jaeger clean
+.PHONY: help all gen gen-check build run test test-unit test-race lint bench loadtest wsload screenshots chromium ffmpeg jaeger run-jaeger clean
 
 ## help: list the targets
 help:
@@ -45,6 +45,19 @@ loadtest: ffmpeg build
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
 		(echo "loadtest needs wrk: apt-get install -y wrk" && exit 1)
 	$(GO) run ./cmd/loadtest $(if $(BASE),-base $(BASE)) $(ARGS)
+
+## wsload: live chat load (1,000 WebSockets, 200 messages/s) on the embedded system, or BASE=url; ARGS="-conns N -rate R -duration D"
+wsload:
+	$(GO) run ./test/load/cmd/wsload $(if $(BASE),-base $(BASE)) $(ARGS)
+
+## screenshots: every screen of the web client, phone and desktop, into docs/screenshots (needs chromium)
+screenshots: ffmpeg chromium
+	DOUYIN_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots DOUYIN_TEST_BROWSER=1 $(GO) test -count=1 -run '^TestScreenshots$$' ./test/browser
+
+## chromium: make sure Debian's chromium is installed (the browser tests drive it)
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		(echo "the browser tests need chromium: apt-get install -y chromium" && exit 1)
 
 ## build: one binary per command into bin/
 build:

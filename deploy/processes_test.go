@@ -75,8 +75,9 @@ var processes = []process{
 	{
 		name: "gateway", k8s: "douyin-gateway", image: "douyin", target: "runtime",
 		listen: "HTTP_ADDR", listenOf: func(c config.Config) string { return c.HTTPAddr },
-		spool:        true,
-		needs:        needs([]string{"HTTP_ADDR", "JWT_SECRET", "PUBLIC_URL", "ETCD_ENDPOINTS", "ADMIN_ADDR"}, s3Needs),
+		spool: true,
+		// KAFKA_BROKERS: every replica reads the message events for live chat.
+		needs:        needs([]string{"HTTP_ADDR", "JWT_SECRET", "PUBLIC_URL", "ETCD_ENDPOINTS", "ADMIN_ADDR", "KAFKA_BROKERS"}, s3Needs),
 		peers:        []string{"user", "video", "interaction", "message"},
 		waitForPeers: true,
 	},

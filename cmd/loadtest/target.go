@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/douyin-go/douyin/pkg/inprocess"
 )
 
 // target is the system under load: the embedded one this command started,
@@ -47,7 +48,7 @@ func startEmbedded(ctx context.Context, o options) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	addrs, err := freeAddrs(7)
+	addrs, err := inprocess.FreeAddrs(7)
 	if err != nil {
 		return nil, err
 	}
@@ -177,18 +178,4 @@ func waitReady(ctx context.Context, url string, limit time.Duration) error {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-}
-
-// freeAddrs returns n distinct free loopback addresses.
-func freeAddrs(n int) ([]string, error) {
-	addrs := make([]string, n)
-	for i := range addrs {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		defer l.Close()
-		addrs[i] = l.Addr().String()
-	}
-	return addrs, nil
 }

@@ -86,6 +86,7 @@ type Config struct {
 	Storage  Storage  `yaml:"storage" envPrefix:"S3_"`
 	Upload   Upload   `yaml:"upload" envPrefix:"UPLOAD_"`
 	RPC      RPC      `yaml:"rpc" envPrefix:"RPC_"`
+	Live     Live     `yaml:"live" envPrefix:"LIVE_"`
 }
 
 // JWT configures the tokens issued by register and login.
@@ -152,6 +153,15 @@ type RPC struct {
 	IdleConns int `yaml:"idle_conns" env:"IDLE_CONNS"`
 }
 
+// Live bounds the live chat sockets of one gateway.
+type Live struct {
+	// MaxConnsPerUser is how many sockets (tabs, devices) one user may
+	// hold on one gateway.
+	MaxConnsPerUser int `yaml:"max_conns_per_user" env:"MAX_CONNS_PER_USER"`
+	// MaxConns is how many sockets one gateway holds.
+	MaxConns int `yaml:"max_conns" env:"MAX_CONNS"`
+}
+
 // Default is the configuration of a fresh clone's `make run`.
 func Default() Config {
 	return Config{
@@ -178,6 +188,7 @@ func Default() Config {
 		Storage: Storage{Bucket: "douyin"},
 		Upload:  Upload{MaxBytes: 100 << 20},
 		RPC:     RPC{Timeout: 3 * time.Second, ConnectTimeout: 500 * time.Millisecond, IdleConns: 64},
+		Live:    Live{MaxConnsPerUser: 8, MaxConns: 10000},
 	}
 }
 
@@ -206,6 +217,9 @@ func (c Config) validate() error {
 	}
 	if c.Upload.MaxBytes <= 0 {
 		return fmt.Errorf("upload max_bytes must be positive, got %d", c.Upload.MaxBytes)
+	}
+	if c.Live.MaxConnsPerUser <= 0 || c.Live.MaxConns <= 0 {
+		return fmt.Errorf("live max_conns_per_user and max_conns must be positive, got %d and %d", c.Live.MaxConnsPerUser, c.Live.MaxConns)
 	}
 	if _, err := c.Location(); err != nil {
 		return err

@@ -58,6 +58,8 @@ func TestLoadRejects(t *testing.T) {
 		{"zero upload limit", map[string]string{"DOUYIN_UPLOAD_MAX_BYTES": "0"}},
 		{"bad duration", map[string]string{"DOUYIN_JWT_TTL": "soon"}},
 		{"unknown time zone", map[string]string{"DOUYIN_TIME_ZONE": "Mars/Olympus"}},
+		{"no live sockets per user", map[string]string{"DOUYIN_LIVE_MAX_CONNS_PER_USER": "0"}},
+		{"no live sockets", map[string]string{"DOUYIN_LIVE_MAX_CONNS": "-1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -59,6 +59,7 @@ var (
 	CommentNotOwner = ErrNo{12102, "only the author can delete a comment"}
 
 	MessageToSelf = ErrNo{13001, "you cannot send a message to yourself"}
+	LiveConnLimit = ErrNo{13002, "too many live chat connections for this user"}
 )
 
 // Convert turns any error into an ErrNo; errors that are not business

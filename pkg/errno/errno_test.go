@@ -57,7 +57,7 @@ func TestBaseRespRoundTrip(t *testing.T) {
 func TestCodesAreUniqueAndMessagesNonEmpty(t *testing.T) {
 	all := []ErrNo{Success, ServiceErr, ParamErr, TokenMissing, TokenInvalid, ServiceUnavail,
 		UserAlreadyExist, UserNotExist, LoginFailed, FollowSelf, BadActionType,
-		VideoNotExist, VideoInvalid, VideoTooLarge, CommentNotExist, CommentNotOwner, MessageToSelf}
+		VideoNotExist, VideoInvalid, VideoTooLarge, CommentNotExist, CommentNotOwner, MessageToSelf, LiveConnLimit}
 	seen := map[int32]string{}
 	for _, e := range all {
 		if e.Msg == "" {

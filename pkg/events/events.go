@@ -12,11 +12,12 @@ const (
 	TopicFavorite = "douyin.favorite"
 	TopicComment  = "douyin.comment"
 	TopicPublish  = "douyin.publish"
+	TopicMessage  = "douyin.message"
 )
 
 // Topics lists every topic, for creating them up front.
 func Topics() []string {
-	return []string{TopicFollow, TopicFavorite, TopicComment, TopicPublish}
+	return []string{TopicFollow, TopicFavorite, TopicComment, TopicPublish, TopicMessage}
 }
 
 // Followed: FollowerID started (Delta +1) or stopped (Delta -1) following
@@ -60,6 +61,24 @@ type Published struct {
 
 func (Published) Topic() string { return TopicPublish }
 func (e Published) Key() string { return strconv.FormatInt(e.AuthorID, 10) }
+
+// MessageSent: a chat message was stored. It carries the whole message so
+// gateways push it to both users' live sockets without reading it back;
+// the key is the conversation, so one conversation's messages stay in
+// create_time order on one partition. Nothing counts it.
+type MessageSent struct {
+	ID         int64  `json:"id"`
+	FromUserID int64  `json:"from_user_id"`
+	ToUserID   int64  `json:"to_user_id"`
+	Content    string `json:"content"`
+	CreateTime int64  `json:"create_time"` // ms, strictly increasing per conversation
+}
+
+func (MessageSent) Topic() string { return TopicMessage }
+func (e MessageSent) Key() string {
+	low, high := min(e.FromUserID, e.ToUserID), max(e.FromUserID, e.ToUserID)
+	return strconv.FormatInt(low, 10) + "-" + strconv.FormatInt(high, 10)
+}
 
 // Consumer groups that keep counters. An action waits for the groups that
 // count its events before it returns, so reads right after it see them.

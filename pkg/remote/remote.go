@@ -10,6 +10,8 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/interaction"
 	"github.com/douyin-go/douyin/kitex_gen/interaction/interactionservice"
+	"github.com/douyin-go/douyin/kitex_gen/message"
+	"github.com/douyin-go/douyin/kitex_gen/message/messageservice"
 	"github.com/douyin-go/douyin/kitex_gen/user"
 	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
 	"github.com/douyin-go/douyin/kitex_gen/video"
@@ -92,4 +94,17 @@ func RequireUser(ctx context.Context, users UserGetter, viewer, userID int64) er
 		return errno.UserNotExist
 	}
 	return nil
+}
+
+// Messages reads conversations from the message service.
+type Messages struct{ Client messageservice.Client }
+
+// Chat returns the messages between user and peer with create_time > after
+// (ms), oldest first.
+func (m Messages) Chat(ctx context.Context, user, peer, after int64) ([]*base.Message, error) {
+	resp, err := m.Client.Chat(ctx, &message.ChatRequest{UserId: user, ToUserId: peer, PreMsgTime: after})
+	if err := rpc.Check(resp, err); err != nil {
+		return nil, err
+	}
+	return resp.Messages, nil
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/interaction"
 	"github.com/douyin-go/douyin/kitex_gen/interaction/interactionservice"
+	"github.com/douyin-go/douyin/kitex_gen/message"
+	"github.com/douyin-go/douyin/kitex_gen/message/messageservice"
 	"github.com/douyin-go/douyin/kitex_gen/user"
 	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
 	"github.com/douyin-go/douyin/kitex_gen/video"
@@ -219,4 +221,34 @@ func (f fakeUserGetter) MGetUsers(_ context.Context, _ int64, ids []int64) (map[
 		}
 	}
 	return out, nil
+}
+
+type fakeMessageClient struct {
+	messageservice.Client
+	resp  *message.ChatResponse
+	err   error
+	calls []*message.ChatRequest
+}
+
+func (f *fakeMessageClient) Chat(_ context.Context, req *message.ChatRequest, _ ...callopt.Option) (*message.ChatResponse, error) {
+	f.calls = append(f.calls, req)
+	return f.resp, f.err
+}
+
+func TestMessagesChat(t *testing.T) {
+	msgs := []*base.Message{{Id: 1, FromUserId: 2, ToUserId: 3, Content: "hi", CreateTime: 5}}
+	c := &fakeMessageClient{resp: &message.ChatResponse{BaseResp: okResp, Messages: msgs}}
+	got, err := Messages{Client: c}.Chat(ctxDontCare, 2, 3, 4)
+	if err != nil || !reflect.DeepEqual(got, msgs) {
+		t.Fatalf("Chat = %v, %v", got, err)
+	}
+	if want := []*message.ChatRequest{{UserId: 2, ToUserId: 3, PreMsgTime: 4}}; !reflect.DeepEqual(c.calls, want) {
+		t.Fatalf("asked %v, want %v", c.calls, want)
+	}
+	_, err = Messages{Client: &fakeMessageClient{resp: &message.ChatResponse{BaseResp: notFound}}}.Chat(ctxDontCare, 2, 3, 0)
+	wantCode(t, err, errno.UserNotExist.Code)
+	_, err = Messages{Client: &fakeMessageClient{err: errDown}}.Chat(ctxDontCare, 2, 3, 0)
+	if err == nil {
+		t.Fatal("a failed RPC is not an error")
+	}
 }

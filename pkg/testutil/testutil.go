@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,18 +153,13 @@ func Row[T any](t testing.TB, gdb *gorm.DB, id int64) T {
 	return row
 }
 
-// FreeAddrs returns n distinct free loopback addresses: every listener
-// stays open until all are picked, so no port is handed out twice.
+// FreeAddrs returns n distinct free loopback addresses (see
+// inprocess.FreeAddrs).
 func FreeAddrs(tb testing.TB, n int) []string {
 	tb.Helper()
-	addrs := make([]string, n)
-	for i := range addrs {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		defer l.Close()
-		addrs[i] = l.Addr().String()
+	addrs, err := inprocess.FreeAddrs(n)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return addrs
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,22 +14,13 @@ import (
 
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
 // makeVideo makes a real mp4 of the given length with ffmpeg.
 func makeVideo(t *testing.T, seconds int) []byte {
 	t.Helper()
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Fatal("ffmpeg is required: run `make ffmpeg` (or install ffmpeg)")
-	}
-	out := filepath.Join(t.TempDir(), "v.mp4")
-	cmd := exec.Command(ffmpeg, "-loglevel", "error", "-f", "lavfi", "-i",
-		fmt.Sprintf("testsrc=duration=%d:size=320x240:rate=25", seconds), "-pix_fmt", "yuv420p", "-y", out)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("make a test video: %v: %s", err, msg)
-	}
-	data, err := os.ReadFile(out)
+	data, err := os.ReadFile(testutil.MakeVideo(t, "testsrc", seconds, "320x240"))
 	if err != nil {
 		t.Fatal(err)
 	}

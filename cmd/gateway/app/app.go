@@ -17,10 +17,12 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/cmd/gateway/handler"
+	"github.com/douyin-go/douyin/cmd/gateway/live"
 	"github.com/douyin-go/douyin/pkg/boot"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/metrics"
+	"github.com/douyin-go/douyin/pkg/remote"
 	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/storage"
 	"github.com/douyin-go/douyin/pkg/telemetry"
@@ -28,7 +30,7 @@ import (
 
 // Component is the gateway as a process runs it.
 func Component() boot.Component {
-	return boot.Component{Name: rpc.Gateway, Needs: boot.NeedObjects, Build: build}
+	return boot.Component{Name: rpc.Gateway, Needs: boot.NeedObjects | boot.NeedKafka, Build: build}
 }
 
 // build wires the gateway to the services. It refuses to start without a
@@ -66,6 +68,10 @@ type Deps struct {
 type Gateway struct {
 	hertz *server.Hertz
 	addr  string
+	// hub holds the live chat sockets; feed fills it from Kafka (nil when
+	// no brokers are configured: sockets are then refused).
+	hub  *live.Hub
+	feed *live.Feed
 }
 
 // New builds the gateway listening on d.Config.HTTPAddr.
@@ -103,8 +109,27 @@ func New(d Deps) *Gateway {
 			hertztracing.ServerMiddleware(traceCfg))
 	}
 	h.Use(d.Metrics.Hertz(), limitFormBodies(maxFormBytes))
-	register(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth)
-	return &Gateway{hertz: h, addr: cfg.HTTPAddr}
+	// Live chat sockets are hijacked for good; Hertz must not pool them.
+	h.NoHijackConnPool = true
+	g := &Gateway{hertz: h, addr: cfg.HTTPAddr}
+	register(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth, g.liveChat(d))
+	return g
+}
+
+// liveChat builds the live chat server: its hub of sockets, and the feed
+// of message events that fills it when Kafka is configured (without it,
+// sockets are refused as not ready).
+func (g *Gateway) liveChat(d Deps) *live.Server {
+	limits := live.Limits{PerUser: d.Config.Live.MaxConnsPerUser, Total: d.Config.Live.MaxConns}
+	g.hub = live.NewHub(limits)
+	ready := func() bool { return false }
+	if len(d.Config.KafkaBrokers) > 0 {
+		g.feed = live.NewFeed(d.Config.KafkaBrokers, d.Log)
+		ready = g.feed.Ready
+	}
+	d.Metrics.Gauge("douyin_live_connections", "Live chat sockets connected to this gateway.", nil,
+		func() float64 { return float64(g.hub.Conns()) })
+	return live.NewServer(g.hub, d.Auth, remote.Messages{Client: d.Clients.Message}, ready, live.DefaultOptions(limits), d.Log)
 }
 
 // maxFormBytes bounds the body of every route but publish.
@@ -150,8 +175,15 @@ func limitFormBodies(limit int) app.HandlerFunc {
 	}
 }
 
-// Run serves until ctx ends, then shuts down gracefully.
+// Run serves until ctx ends, then shuts down gracefully: live sockets are
+// told to go away (their clients reconnect elsewhere) before the server
+// stops.
 func (g *Gateway) Run(ctx context.Context) error {
+	feedCtx, stopFeed := context.WithCancel(context.Background())
+	defer stopFeed()
+	if g.feed != nil {
+		go g.feed.Run(feedCtx, g.hub.Deliver)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- g.hertz.Run() }()
 	select {
@@ -160,6 +192,7 @@ func (g *Gateway) Run(ctx context.Context) error {
 	case <-ctx.Done():
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		g.hub.Shutdown(shutdownCtx)
 		return g.hertz.Shutdown(shutdownCtx)
 	}
 }

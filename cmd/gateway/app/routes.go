@@ -6,6 +6,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/cmd/gateway/handler"
+	"github.com/douyin-go/douyin/cmd/gateway/live"
 )
 
 // tokenRule is what a route asks of the token parameter.
@@ -33,8 +34,8 @@ type route struct {
 	handle app.HandlerFunc
 }
 
-// apiRoutes is the API, in the contract's order.
-func apiRoutes(hd *handler.Handler) []route {
+// apiRoutes is the API, in the contract's order, then its extensions.
+func apiRoutes(hd *handler.Handler, ws *live.Server) []route {
 	return []route{
 		{"/douyin/feed/", tokenOptional, hd.Feed},
 		{"/douyin/user/register/", noToken, hd.Register},
@@ -52,13 +53,18 @@ func apiRoutes(hd *handler.Handler) []route {
 		{"/douyin/relation/friend/list/", tokenRequired, hd.FriendList},
 		{"/douyin/message/action/", tokenRequired, hd.MessageAction},
 		{"/douyin/message/chat/", tokenRequired, hd.MessageChat},
+		// Extension: live chat over WebSocket (docs/websocket.md). The
+		// token is in the query (browsers cannot set headers on a
+		// WebSocket); a refusal is a frame the browser can read.
+		{"/douyin/message/ws/", tokenInHandler, ws.Serve},
 	}
 }
 
-// register serves the API routes and the files behind the URLs the API
-// hands out: media (play_url, cover_url) and the default profile images.
-func register(h *server.Hertz, hd *handler.Handler, a *auth.Auth) {
-	for _, r := range apiRoutes(hd) {
+// register serves the API routes, the files behind the URLs the API hands
+// out (media: play_url, cover_url; the default profile images) and the web
+// client (/ and its assets under /web/).
+func register(h *server.Hertz, hd *handler.Handler, a *auth.Auth, ws *live.Server) {
+	for _, r := range apiRoutes(hd, ws) {
 		switch r.token {
 		case tokenRequired:
 			h.Any(r.path, a.Required(), r.handle)
@@ -71,4 +77,8 @@ func register(h *server.Hertz, hd *handler.Handler, a *auth.Auth) {
 	h.GET("/media/*key", hd.Media)
 	h.HEAD("/media/*key", hd.Media)
 	h.GET("/static/:name", hd.Static)
+	h.GET("/", hd.WebIndex)
+	h.HEAD("/", hd.WebIndex)
+	h.GET("/web/*name", hd.WebAsset)
+	h.HEAD("/web/*name", hd.WebAsset)
 }

@@ -6,44 +6,55 @@ import (
 	"context"
 
 	"github.com/cloudwego/kitex/server"
+	"gorm.io/gorm"
 
 	"github.com/douyin-go/douyin/cmd/message/dal"
 	"github.com/douyin-go/douyin/cmd/message/handler"
 	"github.com/douyin-go/douyin/cmd/message/service"
 	"github.com/douyin-go/douyin/kitex_gen/message/messageservice"
 	"github.com/douyin-go/douyin/pkg/boot"
+	"github.com/douyin-go/douyin/pkg/db"
+	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/remote"
 	"github.com/douyin-go/douyin/pkg/rpc"
 )
 
 // Component is the message service as a process runs it.
 func Component() boot.Component {
-	return boot.Component{Name: rpc.MessageService, Needs: boot.NeedDatabase, Migrate: dal.Migrate, Build: build}
+	return boot.Component{Name: rpc.MessageService, Needs: boot.NeedDatabase | boot.NeedKafka, Migrate: migrate, Build: build}
+}
+
+// migrate creates the message tables and the outbox.
+func migrate(gdb *gorm.DB) error {
+	return db.Migrate(gdb, dal.Migrate, eventbus.NewOutbox(dal.OutboxTable).Migrate)
 }
 
 // App is a ready-to-run message service.
 type App struct {
 	deps    *boot.Deps
 	handler *handler.Handler
+	bg      boot.Background
 }
 
 // build wires the service. Receivers are
 // checked through the user service (its client connects on first call, so
-// the user service may start later).
+// the user service may start later). Each message's event is relayed to
+// Kafka, where every gateway reads it for live chat.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
+	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	clients, err := deps.Clients()
 	if err != nil {
 		return nil, err
 	}
 	svc := service.New(service.Deps{
-		Messages: dal.NewMessages(deps.DB),
+		Messages: dal.NewMessages(deps.DB, outbox),
 		Users:    remote.Users{Client: clients.User},
 	}, service.Options{})
-	return &App{deps: deps, handler: handler.New(svc, deps.Log)}, nil
+	return &App{deps: deps, handler: handler.New(svc, deps.Log), bg: boot.Background{Outbox: outbox}}, nil
 }
 
-// Run serves RPCs until ctx ends.
+// Run serves RPCs and relays the outbox until ctx ends.
 func (a *App) Run(ctx context.Context) error {
 	svr := messageservice.NewServer(a.handler, server.WithSuite(a.deps.ServerSuite(a.deps.Config.Services.Message)))
-	return a.deps.Serve(ctx, svr, boot.Background{})
+	return a.deps.Serve(ctx, svr, a.bg)
 }

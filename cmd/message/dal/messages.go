@@ -7,13 +7,22 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
 )
 
 // Messages stores conversations and their messages.
-type Messages struct{ db *gorm.DB }
+type Messages struct {
+	db     *gorm.DB
+	outbox *eventbus.Outbox
+}
 
-// NewMessages stores messages in gdb.
-func NewMessages(gdb *gorm.DB) *Messages { return &Messages{db: gdb} }
+// NewMessages stores messages in gdb, each with a MessageSent event in
+// outbox (the gateways push it to live sockets).
+func NewMessages(gdb *gorm.DB, outbox *eventbus.Outbox) *Messages {
+	return &Messages{db: gdb, outbox: outbox}
+}
 
 // Send stores a message from one user to another, stamped with
 // max(now, the conversation's last time + 1) so create_time is strictly
@@ -24,10 +33,13 @@ func NewMessages(gdb *gorm.DB) *Messages { return &Messages{db: gdb} }
 // (on SQLite, the IMMEDIATE transaction orders all writers). A burst of
 // more than one message per millisecond runs create_time ahead of the
 // clock by the burst's size, which readers cannot tell from real time.
+// Its MessageSent event is written in the same transaction, after the
+// conversation lock, so events of one conversation reach the outbox (and
+// Kafka) in create_time order and none is lost.
 func (s *Messages) Send(ctx context.Context, from, to int64, content string, now int64) (*Message, error) {
 	low, high := pair(from, to)
 	m := &Message{UserLow: low, UserHigh: high, FromUserID: from, ToUserID: to, Content: content}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	_, err := s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {
 		// The first message creates the row; racers for it do nothing.
 		err := tx.Clauses(clause.OnConflict{DoNothing: true}).
 			Create(&Conversation{UserLow: low, UserHigh: high}).Error
@@ -52,7 +64,10 @@ func (s *Messages) Send(ctx context.Context, from, to int64, content string, now
 		if err := tx.Create(m).Error; err != nil {
 			return err
 		}
-		return conv().UpdateColumn("last_message_id", m.ID).Error
+		if err := conv().UpdateColumn("last_message_id", m.ID).Error; err != nil {
+			return err
+		}
+		return emit(events.MessageSent{ID: m.ID, FromUserID: from, ToUserID: to, Content: content, CreateTime: m.CreateTime})
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package dal_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sync"
@@ -12,6 +13,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/douyin-go/douyin/cmd/message/dal"
+	"github.com/douyin-go/douyin/pkg/eventbus"
+	"github.com/douyin-go/douyin/pkg/events"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
@@ -21,10 +24,28 @@ const T = int64(1_700_000_000_000)
 func newStore(t *testing.T) (*dal.Messages, *gorm.DB) {
 	t.Helper()
 	gdb := testutil.DB(t)
-	if err := dal.Migrate(gdb); err != nil {
+	outbox := eventbus.NewOutbox(dal.OutboxTable)
+	testutil.Migrate(t, gdb, dal.Migrate, outbox.Migrate)
+	return dal.NewMessages(gdb, outbox), gdb
+}
+
+// sentEvents reads the MessageSent events in the outbox, in outbox order.
+func sentEvents(t *testing.T, gdb *gorm.DB) []events.MessageSent {
+	t.Helper()
+	var rows []struct {
+		Topic, Key string
+		Payload    []byte
+	}
+	if err := gdb.Raw("SELECT topic, `key`, payload FROM " + dal.OutboxTable + " ORDER BY seq").Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	return dal.NewMessages(gdb), gdb
+	out := make([]events.MessageSent, len(rows))
+	for i, r := range rows {
+		if err := json.Unmarshal(r.Payload, &out[i]); err != nil || r.Topic != events.TopicMessage || r.Key != out[i].Key() {
+			t.Fatalf("outbox row %d: topic %q key %q payload %s (%v)", i, r.Topic, r.Key, r.Payload, err)
+		}
+	}
+	return out
 }
 
 // countQueries counts SELECTs run on gdb from now on.
@@ -63,7 +84,7 @@ func chat(t *testing.T, s *dal.Messages, a, b, after int64) []dal.Message {
 // create_time, increasing in commit (= id) order, and the poller must see
 // each exactly once.
 func TestChatConcurrentSendersInOneMillisecond(t *testing.T) {
-	s, _ := newStore(t)
+	s, gdb := newStore(t)
 	ctx := context.Background()
 	const a, b, n = 7, 3, 20
 
@@ -132,6 +153,18 @@ func TestChatConcurrentSendersInOneMillisecond(t *testing.T) {
 	}
 	if len(polled) != n {
 		t.Fatalf("poller saw %d of %d messages", len(polled), n)
+	}
+	// One event per message, in the outbox in create_time order: what live
+	// sockets get, in the order they get it.
+	evs := sentEvents(t, gdb)
+	if len(evs) != n {
+		t.Fatalf("%d events in the outbox, want %d", len(evs), n)
+	}
+	for i, ev := range evs {
+		m := all[i]
+		if ev.ID != m.ID || ev.CreateTime != m.CreateTime || ev.FromUserID != m.FromUserID || ev.ToUserID != m.ToUserID || ev.Content != m.Content {
+			t.Fatalf("event %d = %+v, message %+v", i, ev, m)
+		}
 	}
 	// Another conversation has its own clock.
 	if m := send(t, s, a, 99, "other", T); m.CreateTime != T {
@@ -274,10 +307,9 @@ func TestMessagesKeepAnyTextOnALatin1Database(t *testing.T) {
 	if err := gdb.Exec("ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci").Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := dal.Migrate(gdb); err != nil {
-		t.Fatal(err)
-	}
-	s := dal.NewMessages(gdb)
+	outbox := eventbus.NewOutbox(dal.OutboxTable)
+	testutil.Migrate(t, gdb, dal.Migrate, outbox.Migrate)
+	s := dal.NewMessages(gdb, outbox)
 	content := "你好 😀"
 	if _, err := s.Send(context.Background(), 1, 2, content, T); err != nil {
 		t.Fatalf("send a Chinese message: %v", err)
@@ -292,11 +324,7 @@ func TestMessagesKeepAnyTextOnALatin1Database(t *testing.T) {
 // pages going back through Before, or pages going forward from After; each
 // page oldest first, every message exactly once.
 func TestChatPages(t *testing.T) {
-	gdb := testutil.DB(t)
-	if err := dal.Migrate(gdb); err != nil {
-		t.Fatal(err)
-	}
-	s := dal.NewMessages(gdb)
+	s, _ := newStore(t)
 	ctx := context.Background()
 	const n = 25
 	var times []int64

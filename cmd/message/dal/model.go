@@ -4,6 +4,9 @@ package dal
 
 import "gorm.io/gorm"
 
+// OutboxTable holds the message service's events until they reach Kafka.
+const OutboxTable = "message_outbox"
+
 // Conversation is one row per unordered pair of users, keyed by the smaller
 // id then the larger. Its row lock serialises senders of the conversation,
 // so LastTime (the create_time of its newest message, ms) is strictly
