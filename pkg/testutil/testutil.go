@@ -57,7 +57,7 @@ func MySQLDSN(t testing.TB) string {
 	}
 	name := "douyin_t_" + sanitize(t.Name()) + "_" + RandomHex(4)
 	parsed.DBName = ""
-	admin, err := db.Open(parsed.FormatDSN(), "")
+	admin, err := db.OpenPool(parsed.FormatDSN(), "", db.Pool{MaxOpen: 2, MaxIdle: 1, Untraced: true}) // not part of any trace under test
 	if err != nil {
 		t.Fatalf("connect to test mysql: %v", err)
 	}
