@@ -2,23 +2,21 @@ package cache
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/douyin-go/douyin/pkg/coalesce"
 )
 
 // reader reads keys for many concurrent callers with as few MGETs as it
-// can: while one MGET is in flight, the reads that arrive wait and go
-// together in the next. A caller is only ever answered by an MGET sent
+// can: the reads that arrive while one MGET is in flight go together in
+// the next (pkg/coalesce). A caller is only ever answered by an MGET sent
 // after it asked, so it sees every change that completed before it did:
 // what the generations of the caches rely on.
 type reader struct {
-	rdb redis.UniversalClient
-
-	mu      sync.Mutex
-	pending []*read
-	busy    bool
+	rdb    redis.UniversalClient
+	rounds *coalesce.Rounds[*read]
 }
 
 type read struct {
@@ -26,58 +24,33 @@ type read struct {
 	keys []string
 	vals []any
 	err  error
-	done chan struct{}
 }
 
-// readTimeout bounds one MGET, which serves several callers.
-const readTimeout = 2 * time.Second
+const (
+	// readTimeout bounds one MGET, which serves several callers.
+	readTimeout = 2 * time.Second
+	// maxReads bounds the reads of one MGET.
+	maxReads = 256
+)
+
+func newReader(rdb redis.UniversalClient) *reader {
+	r := &reader{rdb: rdb}
+	r.rounds = coalesce.New(maxReads, r.mgetAll)
+	return r
+}
 
 // mget reads keys; values of missing keys are nil.
 func (r *reader) mget(ctx context.Context, keys ...string) ([]any, error) {
-	rd := &read{ctx: ctx, keys: keys, done: make(chan struct{})}
-	r.mu.Lock()
-	r.pending = append(r.pending, rd)
-	lead := !r.busy
-	r.busy = true
-	r.mu.Unlock()
-	if lead {
-		r.rounds()
-	}
-	select {
-	case <-rd.done:
-		return rd.vals, rd.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	rd := &read{ctx: ctx, keys: keys}
+	r.rounds.Do(rd)
+	return rd.vals, rd.err
 }
 
-// rounds sends MGETs until no read waits. The caller that found the reader
-// idle runs the first round itself (its own read is in it); later rounds,
-// for reads that arrived meanwhile, run on a goroutine of their own.
-func (r *reader) rounds() {
-	r.round()
-	r.mu.Lock()
-	if len(r.pending) == 0 {
-		r.busy = false
-		r.mu.Unlock()
-		return
-	}
-	r.mu.Unlock()
-	go r.rounds()
-}
-
-// round answers every read waiting now with one MGET of their keys.
-func (r *reader) round() {
-	r.mu.Lock()
-	batch := r.pending
-	r.pending = nil
-	r.mu.Unlock()
-	if len(batch) == 0 {
-		return
-	}
+// mgetAll answers reads with one MGET of their keys.
+func (r *reader) mgetAll(reads []*read) {
 	index := make(map[string]int)
 	var keys []string
-	for _, rd := range batch {
+	for _, rd := range reads {
 		for _, k := range rd.keys {
 			if _, ok := index[k]; !ok {
 				index[k] = len(keys)
@@ -87,17 +60,17 @@ func (r *reader) round() {
 	}
 	// The first caller's context carries the trace; no caller's
 	// cancellation may fail the others.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(batch[0].ctx), readTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(reads[0].ctx), readTimeout)
 	vals, err := r.rdb.MGet(ctx, keys...).Result()
 	cancel()
-	for _, rd := range batch {
-		if err == nil {
-			rd.vals = make([]any, len(rd.keys))
-			for i, k := range rd.keys {
-				rd.vals[i] = vals[index[k]]
-			}
-		}
+	for _, rd := range reads {
 		rd.err = err
-		close(rd.done)
+		if err != nil {
+			continue
+		}
+		rd.vals = make([]any, len(rd.keys))
+		for i, k := range rd.keys {
+			rd.vals[i] = vals[index[k]]
+		}
 	}
 }

@@ -54,7 +54,7 @@ func Open(o Options) *Client {
 	if !o.Untraced {
 		_ = redisotel.InstrumentTracing(rdb)
 	}
-	return &Client{RDB: rdb, Prefix: o.Prefix, reads: &reader{rdb: rdb}}
+	return &Client{RDB: rdb, Prefix: o.Prefix, reads: newReader(rdb)}
 }
 
 // Key joins parts under the store's prefix.

@@ -2,31 +2,29 @@ package eventbus
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/douyin-go/douyin/pkg/coalesce"
 )
 
 // txBatcher runs the Transact calls on one database that arrive together
-// in one transaction: while one transaction is in flight, the calls that
-// arrive wait and go together in the next. On SQLite, whose writers take
-// turns, this turns N commits into one; elsewhere it saves round trips.
+// in one transaction (pkg/coalesce): the calls that arrive while one
+// transaction is in flight go together in the next. On SQLite, whose
+// writers take turns, this turns N commits into one; elsewhere it saves
+// round trips.
 type txBatcher struct {
 	outbox *Outbox
 	db     *gorm.DB
-
-	mu      sync.Mutex
-	pending []*txOp
-	busy    bool
+	rounds *coalesce.Rounds[*txOp]
 }
 
 type txOp struct {
-	ctx  context.Context
-	fn   func(tx *gorm.DB, emit Emit) error
-	ids  []string
-	err  error
-	done chan struct{}
+	ctx context.Context
+	fn  func(tx *gorm.DB, emit Emit) error
+	ids []string
+	err error
 }
 
 const (
@@ -37,53 +35,26 @@ const (
 	groupTimeout = 10 * time.Second
 )
 
+func newTxBatcher(o *Outbox, db *gorm.DB) *txBatcher {
+	b := &txBatcher{outbox: o, db: db}
+	b.rounds = coalesce.New(maxGroup, b.commit)
+	return b
+}
+
 func (b *txBatcher) run(ctx context.Context, fn func(tx *gorm.DB, emit Emit) error) ([]string, error) {
-	op := &txOp{ctx: ctx, fn: fn, done: make(chan struct{})}
-	b.mu.Lock()
-	b.pending = append(b.pending, op)
-	lead := !b.busy
-	b.busy = true
-	b.mu.Unlock()
-	if lead {
-		b.rounds()
-	}
-	<-op.done
+	op := &txOp{ctx: ctx, fn: fn}
+	b.rounds.Do(op)
 	return op.ids, op.err
 }
 
-// rounds commits groups until no call waits; the caller that found the
-// batcher idle runs the first group (its own call is in it) and hands the
-// rest to a goroutine.
-func (b *txBatcher) rounds() {
-	b.round()
-	b.mu.Lock()
-	if len(b.pending) == 0 {
-		b.busy = false
-		b.mu.Unlock()
+// commit runs group in one transaction, or, if that fails, each op in a
+// transaction of its own, so one op's failure never becomes another's.
+func (b *txBatcher) commit(group []*txOp) {
+	if len(group) > 1 && b.together(group) == nil {
 		return
-	}
-	b.mu.Unlock()
-	go b.rounds()
-}
-
-func (b *txBatcher) round() {
-	b.mu.Lock()
-	n := min(len(b.pending), maxGroup)
-	group := b.pending[:n:n]
-	b.pending = b.pending[n:]
-	b.mu.Unlock()
-	if len(group) == 1 {
-		group[0].ids, group[0].err = b.outbox.transactAlone(group[0].ctx, b.db, group[0].fn)
-		close(group[0].done)
-		return
-	}
-	if err := b.together(group); err != nil {
-		for _, op := range group {
-			op.ids, op.err = b.outbox.transactAlone(op.ctx, b.db, op.fn)
-		}
 	}
 	for _, op := range group {
-		close(op.done)
+		op.ids, op.err = b.outbox.transactAlone(op.ctx, b.db, op.fn)
 	}
 }
 

@@ -111,7 +111,7 @@ func (o *Outbox) batcher(db *gorm.DB) *txBatcher {
 	defer o.mu.Unlock()
 	b, ok := o.batchers[db]
 	if !ok {
-		b = &txBatcher{outbox: o, db: db}
+		b = newTxBatcher(o, db)
 		o.batchers[db] = b
 	}
 	return b
@@ -147,4 +147,16 @@ func (o *Outbox) Pending(ctx context.Context, db *gorm.DB) (int64, error) {
 	var n int64
 	err := db.WithContext(ctx).Table(o.table).Count(&n).Error
 	return n, err
+}
+
+// Tables is what data access that writes events embeds: its database and
+// the service's outbox, so a change and its events commit together.
+type Tables struct {
+	DB     *gorm.DB
+	Outbox *Outbox
+}
+
+// Transact is Outbox.Transact on t's database.
+func (t Tables) Transact(ctx context.Context, fn func(tx *gorm.DB, emit Emit) error) ([]string, error) {
+	return t.Outbox.Transact(ctx, t.DB, fn)
 }

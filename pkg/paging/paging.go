@@ -102,3 +102,19 @@ func IDs(page []Pos) []int64 {
 
 // Self is the position of a position, for Trim on a list of positions.
 func Self(p Pos) Pos { return p }
+
+// Fetch reads the page p asks for with read, which is asked for one item
+// more than the page holds (to know whether another page follows), and
+// cuts it with Trim.
+func Fetch[T any](p *base.Page, read func(after Pos, limit int) ([]T, error), pos func(T) Pos) ([]T, *base.PageInfo, error) {
+	size, after, err := Read(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := read(after, size+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, info := Trim(items, size, pos)
+	return items, info, nil
+}

@@ -34,11 +34,21 @@ func (d Drift) String() string {
 
 // fixAll fixes every counter and returns what it changed.
 func fixAll(ctx context.Context, db *gorm.DB, counters ...Counter) ([]Drift, error) {
+	return each(ctx, db, counters, fix)
+}
+
+// findAll lists the drift of every counter, fixing nothing.
+func findAll(ctx context.Context, db *gorm.DB, counters ...Counter) ([]Drift, error) {
+	return each(ctx, db, counters, find)
+}
+
+// each runs step on every counter and gathers the drift it reports.
+func each(ctx context.Context, db *gorm.DB, counters []Counter, step func(context.Context, *gorm.DB, Counter) ([]Drift, error)) ([]Drift, error) {
 	var all []Drift
 	for _, c := range counters {
-		drifts, err := fix(ctx, db, c)
+		drifts, err := step(ctx, db, c)
 		if err != nil {
-			return all, fmt.Errorf("reconcile %s.%s: %w", c.Table, c.Column, err)
+			return all, fmt.Errorf("counter %s.%s: %w", c.Table, c.Column, err)
 		}
 		all = append(all, drifts...)
 	}
@@ -73,15 +83,3 @@ func find(ctx context.Context, db *gorm.DB, c Counter) ([]Drift, error) {
 	return drifts, nil
 }
 
-// findAll lists the drift of every counter, fixing nothing.
-func findAll(ctx context.Context, db *gorm.DB, counters ...Counter) ([]Drift, error) {
-	var all []Drift
-	for _, c := range counters {
-		drifts, err := find(ctx, db, c)
-		if err != nil {
-			return all, fmt.Errorf("check %s.%s: %w", c.Table, c.Column, err)
-		}
-		all = append(all, drifts...)
-	}
-	return all, nil
-}

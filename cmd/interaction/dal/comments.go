@@ -14,13 +14,12 @@ import (
 // Comments stores comments. Posting or deleting one and its event happen
 // in one transaction.
 type Comments struct {
-	db     *gorm.DB
-	outbox *eventbus.Outbox
+	eventbus.Tables
 }
 
 // NewComments stores comments in gdb with events in outbox.
 func NewComments(gdb *gorm.DB, outbox *eventbus.Outbox) *Comments {
-	return &Comments{db: gdb, outbox: outbox}
+	return &Comments{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}
 }
 
 // Create inserts c, setting its id, and returns the ids of the events
@@ -29,7 +28,7 @@ func (s *Comments) Create(ctx context.Context, c *Comment) ([]string, error) {
 	c.CreatedAt = storedTime(c.CreatedAt)
 	return retryDeadlock(ctx, func() ([]string, error) {
 		c.ID = 0
-		return s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+		return s.Transact(ctx, func(tx *gorm.DB, emit eventbus.Emit) error {
 			if err := tx.Create(c).Error; err != nil {
 				return err
 			}
@@ -41,7 +40,7 @@ func (s *Comments) Create(ctx context.Context, c *Comment) ([]string, error) {
 // ByID finds a comment; ErrNotFound when there is none.
 func (s *Comments) ByID(ctx context.Context, id int64) (*Comment, error) {
 	var c Comment
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	err := s.DB.WithContext(ctx).Where("id = ?", id).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -56,7 +55,7 @@ func (s *Comments) ByID(ctx context.Context, id int64) (*Comment, error) {
 // part of the condition, so a race can never delete someone else's.
 func (s *Comments) Delete(ctx context.Context, id, user, video int64) ([]string, error) {
 	return retryDeadlock(ctx, func() ([]string, error) {
-		return s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+		return s.Transact(ctx, func(tx *gorm.DB, emit eventbus.Emit) error {
 			res := tx.Where("id = ? AND user_id = ? AND video_id = ?", id, user, video).Delete(&Comment{})
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error
@@ -69,7 +68,7 @@ func (s *Comments) Delete(ctx context.Context, id, user, video int64) ([]string,
 // OfVideo lists one page of the comments on video, newest first, after
 // position after (a comment id).
 func (s *Comments) OfVideo(ctx context.Context, video int64, after paging.Pos, limit int) ([]Comment, error) {
-	q := s.db.WithContext(ctx).Where("video_id = ?", video)
+	q := s.DB.WithContext(ctx).Where("video_id = ?", video)
 	if !after.IsStart() {
 		q = q.Where("id < ?", after.ID)
 	}

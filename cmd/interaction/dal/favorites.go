@@ -16,20 +16,19 @@ import (
 // Favorites stores likes. A like or unlike and its event happen in one
 // transaction, and the event is written only when the like really changed.
 type Favorites struct {
-	db     *gorm.DB
-	outbox *eventbus.Outbox
+	eventbus.Tables
 }
 
 // NewFavorites stores likes in gdb with events in outbox.
 func NewFavorites(gdb *gorm.DB, outbox *eventbus.Outbox) *Favorites {
-	return &Favorites{db: gdb, outbox: outbox}
+	return &Favorites{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}
 }
 
 // Like makes user like video (of author) since at; it returns the ids of
 // the events written: none if the like already existed.
 func (f *Favorites) Like(ctx context.Context, user, video, author int64, at time.Time) ([]string, error) {
 	return retryDeadlock(ctx, func() ([]string, error) {
-		return f.outbox.Transact(ctx, f.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+		return f.Transact(ctx, func(tx *gorm.DB, emit eventbus.Emit) error {
 			res := tx.Clauses(clause.OnConflict{DoNothing: true}).
 				Create(&Favorite{UserID: user, VideoID: video, CreatedAt: storedTime(at)})
 			if res.Error != nil || res.RowsAffected == 0 {
@@ -44,7 +43,7 @@ func (f *Favorites) Like(ctx context.Context, user, video, author int64, at time
 // the events written: none if there was no like.
 func (f *Favorites) Unlike(ctx context.Context, user, video, author int64) ([]string, error) {
 	return retryDeadlock(ctx, func() ([]string, error) {
-		return f.outbox.Transact(ctx, f.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+		return f.Transact(ctx, func(tx *gorm.DB, emit eventbus.Emit) error {
 			res := tx.Where("user_id = ? AND video_id = ?", user, video).Delete(&Favorite{})
 			if res.Error != nil || res.RowsAffected == 0 {
 				return res.Error
@@ -61,7 +60,7 @@ func (f *Favorites) IsFavorite(ctx context.Context, user int64, videos []int64) 
 		return out, nil
 	}
 	var liked []int64
-	err := f.db.WithContext(ctx).Model(&Favorite{}).
+	err := f.DB.WithContext(ctx).Model(&Favorite{}).
 		Where("user_id = ? AND video_id IN ?", user, videos).
 		Pluck("video_id", &liked).Error
 	for _, id := range liked {
@@ -73,5 +72,5 @@ func (f *Favorites) IsFavorite(ctx context.Context, user int64, videos []int64) 
 // LikedVideos lists one page of the videos user likes, most recently
 // liked first, after position after, each as (when liked, video id).
 func (f *Favorites) LikedVideos(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
-	return db.Keyset[time.Time](f.db.WithContext(ctx).Model(&Favorite{}).Where("user_id = ?", user), "created_at", "video_id", after, limit)
+	return db.Keyset[time.Time](f.DB.WithContext(ctx).Model(&Favorite{}).Where("user_id = ?", user), "created_at", "video_id", after, limit)
 }

@@ -13,18 +13,15 @@ import (
 // each with its author as viewer sees them: one video-service call, one
 // query and one user-service call, whatever the page's size.
 func (s *Service) CommentList(ctx context.Context, viewer, video int64, page *base.Page) ([]*base.Comment, *base.PageInfo, error) {
-	size, after, err := paging.Read(page)
-	if err != nil {
-		return nil, nil, err
-	}
 	if _, err := s.authorOf(ctx, video); err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.Comments.OfVideo(ctx, video, after, size+1)
+	rows, info, err := paging.Fetch(page, func(after paging.Pos, limit int) ([]dal.Comment, error) {
+		return s.Comments.OfVideo(ctx, video, after, limit)
+	}, func(c dal.Comment) paging.Pos { return paging.Pos{ID: c.ID} })
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, info := paging.Trim(rows, size, func(c dal.Comment) paging.Pos { return paging.Pos{ID: c.ID} })
 	if len(rows) == 0 {
 		return []*base.Comment{}, info, nil
 	}

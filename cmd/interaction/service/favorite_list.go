@@ -12,18 +12,15 @@ import (
 // liked first, as viewer sees them: one user-service call, one query and
 // one video-service call, whatever the page's size.
 func (s *Service) FavoriteList(ctx context.Context, viewer, user int64, page *base.Page) ([]*base.Video, *base.PageInfo, error) {
-	size, after, err := paging.Read(page)
-	if err != nil {
-		return nil, nil, err
-	}
 	if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
 		return nil, nil, err
 	}
-	liked, err := s.Favorites.LikedVideos(ctx, user, after, size+1)
+	liked, info, err := paging.Fetch(page, func(after paging.Pos, limit int) ([]paging.Pos, error) {
+		return s.Favorites.LikedVideos(ctx, user, after, limit)
+	}, paging.Self)
 	if err != nil {
 		return nil, nil, err
 	}
-	liked, info := paging.Trim(liked, size, paging.Self)
 	if len(liked) == 0 {
 		return []*base.Video{}, info, nil
 	}

@@ -14,14 +14,13 @@ import (
 
 // Messages stores conversations and their messages.
 type Messages struct {
-	db     *gorm.DB
-	outbox *eventbus.Outbox
+	eventbus.Tables
 }
 
 // NewMessages stores messages in gdb, each with a MessageSent event in
 // outbox (the gateways push it to live sockets).
 func NewMessages(gdb *gorm.DB, outbox *eventbus.Outbox) *Messages {
-	return &Messages{db: gdb, outbox: outbox}
+	return &Messages{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}
 }
 
 // Send stores a message from one user to another, stamped with
@@ -39,7 +38,7 @@ func NewMessages(gdb *gorm.DB, outbox *eventbus.Outbox) *Messages {
 func (s *Messages) Send(ctx context.Context, from, to int64, content string, now int64) (*Message, error) {
 	low, high := pair(from, to)
 	m := &Message{UserLow: low, UserHigh: high, FromUserID: from, ToUserID: to, Content: content}
-	_, err := s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+	_, err := s.Transact(ctx, func(tx *gorm.DB, emit eventbus.Emit) error {
 		// The first message creates the row; racers for it do nothing.
 		err := tx.Clauses(clause.OnConflict{DoNothing: true}).
 			Create(&Conversation{UserLow: low, UserHigh: high}).Error
@@ -93,14 +92,14 @@ type ChatQuery struct {
 func (s *Messages) Chat(ctx context.Context, a, b int64, q ChatQuery) ([]Message, bool, error) {
 	low, high := pair(a, b)
 	var conv Conversation
-	err := s.db.WithContext(ctx).Where("user_low = ? AND user_high = ?", low, high).Take(&conv).Error
+	err := s.DB.WithContext(ctx).Where("user_low = ? AND user_high = ?", low, high).Take(&conv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, false, nil
 	}
 	if err != nil || conv.LastTime <= q.After {
 		return nil, err == nil, err
 	}
-	tx := s.db.WithContext(ctx).Where("user_low = ? AND user_high = ? AND create_time > ?", low, high, q.After)
+	tx := s.DB.WithContext(ctx).Where("user_low = ? AND user_high = ? AND create_time > ?", low, high, q.After)
 	if q.Before > 0 {
 		tx = tx.Where("create_time < ?", q.Before)
 	}
@@ -127,7 +126,7 @@ func (s *Messages) Latest(ctx context.Context, user int64, peers []int64) (map[i
 		return out, nil
 	}
 	var msgs []Message
-	err := s.db.WithContext(ctx).Table("messages AS m").Select("m.*").
+	err := s.DB.WithContext(ctx).Table("messages AS m").Select("m.*").
 		Joins("JOIN conversations AS c ON c.last_message_id = m.id").
 		Where("(c.user_low = ? AND c.user_high IN ?) OR (c.user_high = ? AND c.user_low IN ?)", user, peers, user, peers).
 		Find(&msgs).Error

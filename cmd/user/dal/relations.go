@@ -17,13 +17,12 @@ import (
 // edge, its friendship and writing its event happen in one transaction,
 // and only when the edge really changed.
 type Relations struct {
-	db     *gorm.DB
-	outbox *eventbus.Outbox
+	eventbus.Tables
 }
 
 // NewRelations stores edges in gdb with events in outbox.
 func NewRelations(gdb *gorm.DB, outbox *eventbus.Outbox) *Relations {
-	return &Relations{db: gdb, outbox: outbox}
+	return &Relations{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}
 }
 
 // Follow makes follower follow followee since at; it returns the ids of
@@ -31,7 +30,7 @@ func NewRelations(gdb *gorm.DB, outbox *eventbus.Outbox) *Relations {
 func (r *Relations) Follow(ctx context.Context, follower, followee int64, at time.Time) ([]string, error) {
 	// Whole milliseconds, as cursors carry them (and MySQL keeps them).
 	at = at.UTC().Truncate(time.Millisecond)
-	return r.outbox.Transact(ctx, r.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+	return r.Transact(ctx, func(tx *gorm.DB, emit eventbus.Emit) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).
 			Create(&Follow{FollowerID: follower, FolloweeID: followee, CreatedAt: at})
 		if res.Error != nil || res.RowsAffected == 0 {
@@ -58,7 +57,7 @@ func befriendIfMutual(tx *gorm.DB, follower, followee int64, at time.Time) error
 // Unfollow removes the edge and any friendship it made; it returns the ids
 // of the events written (none if there was no edge).
 func (r *Relations) Unfollow(ctx context.Context, follower, followee int64) ([]string, error) {
-	return r.outbox.Transact(ctx, r.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+	return r.Transact(ctx, func(tx *gorm.DB, emit eventbus.Emit) error {
 		res := tx.Where("follower_id = ? AND followee_id = ?", follower, followee).Delete(&Follow{})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
@@ -79,7 +78,7 @@ func (r *Relations) Following(ctx context.Context, viewer int64, ids []int64) (m
 		return out, nil
 	}
 	var followees []int64
-	err := r.db.WithContext(ctx).Model(&Follow{}).
+	err := r.DB.WithContext(ctx).Model(&Follow{}).
 		Where("follower_id = ? AND followee_id IN ?", viewer, ids).
 		Pluck("followee_id", &followees).Error
 	for _, id := range followees {
@@ -91,17 +90,17 @@ func (r *Relations) Following(ctx context.Context, viewer int64, ids []int64) (m
 // FolloweesOf lists, newest first, at most limit users whom user follows,
 // after position after: each as (when followed, user id).
 func (r *Relations) FolloweesOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
-	return db.Keyset[time.Time](r.db.WithContext(ctx).Model(&Follow{}).Where("follower_id = ?", user), "created_at", "followee_id", after, limit)
+	return db.Keyset[time.Time](r.DB.WithContext(ctx).Model(&Follow{}).Where("follower_id = ?", user), "created_at", "followee_id", after, limit)
 }
 
 // FollowersOf lists, newest first, at most limit users who follow user,
 // after position after.
 func (r *Relations) FollowersOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
-	return db.Keyset[time.Time](r.db.WithContext(ctx).Model(&Follow{}).Where("followee_id = ?", user), "created_at", "follower_id", after, limit)
+	return db.Keyset[time.Time](r.DB.WithContext(ctx).Model(&Follow{}).Where("followee_id = ?", user), "created_at", "follower_id", after, limit)
 }
 
 // FriendsOf lists, newest friendship first, at most limit users who follow
 // user and whom user follows, after position after.
 func (r *Relations) FriendsOf(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error) {
-	return db.Keyset[time.Time](r.db.WithContext(ctx).Model(&Friend{}).Where("user_id = ?", user), "created_at", "friend_id", after, limit)
+	return db.Keyset[time.Time](r.DB.WithContext(ctx).Model(&Friend{}).Where("user_id = ?", user), "created_at", "friend_id", after, limit)
 }

@@ -27,18 +27,15 @@ func (s *Service) FriendList(ctx context.Context, viewer, user int64, page *base
 type relationPage func(ctx context.Context, user int64, after paging.Pos, limit int) ([]paging.Pos, error)
 
 func (s *Service) relationList(ctx context.Context, viewer, user int64, page *base.Page, read relationPage) ([]*base.User, *base.PageInfo, error) {
-	size, after, err := paging.Read(page)
-	if err != nil {
-		return nil, nil, err
-	}
 	if _, err := s.GetUser(ctx, viewer, user); err != nil {
 		return nil, nil, err
 	}
-	related, err := read(ctx, user, after, size+1)
+	related, info, err := paging.Fetch(page, func(after paging.Pos, limit int) ([]paging.Pos, error) {
+		return read(ctx, user, after, limit)
+	}, paging.Self)
 	if err != nil {
 		return nil, nil, err
 	}
-	related, info := paging.Trim(related, size, paging.Self)
 	users, err := s.listUsers(ctx, viewer, paging.IDs(related))
 	return users, info, err
 }

@@ -15,14 +15,13 @@ import (
 
 // Videos stores video rows; reads by id go through a generation-checked cache.
 type Videos struct {
-	db     *gorm.DB
-	outbox *eventbus.Outbox
-	cache  *cache.Entities[Video]
+	eventbus.Tables
+	cache *cache.Entities[Video]
 }
 
 // NewVideos stores videos in gdb with events in outbox, caching rows in store.
 func NewVideos(gdb *gorm.DB, outbox *eventbus.Outbox, store *cache.Client) *Videos {
-	return &Videos{db: gdb, outbox: outbox, cache: cache.NewEntities[Video](store, "video", 10*time.Minute)}
+	return &Videos{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}, cache: cache.NewEntities[Video](store, "video", 10*time.Minute)}
 }
 
 // Create inserts v and its Published event in one transaction, publishing
@@ -32,7 +31,7 @@ func (s *Videos) Create(ctx context.Context, v *Video) ([]string, error) {
 	at := v.PublishedAt
 	for attempt := 0; ; attempt++ {
 		v.ID, v.PublishedAt = 0, at
-		ids, err := s.outbox.Transact(ctx, s.db, func(tx *gorm.DB, emit eventbus.Emit) error {
+		ids, err := s.Transact(ctx, func(tx *gorm.DB, emit eventbus.Emit) error {
 			if err := tx.Create(v).Error; err != nil {
 				return err
 			}
@@ -53,7 +52,7 @@ func (s *Videos) ByIDs(ctx context.Context, ids []int64) (map[int64]Video, error
 }
 
 func (s *Videos) rowsByID(ctx context.Context, ids []int64) (map[int64]Video, error) {
-	return db.ByIDs(ctx, s.db, ids, func(v Video) int64 { return v.ID })
+	return db.ByIDs(ctx, s.DB, ids, func(v Video) int64 { return v.ID })
 }
 
 // Stamp is a video id with its publish time.
@@ -66,7 +65,7 @@ type Stamp struct {
 // first (a range scan of uk_videos_published).
 func (s *Videos) Before(ctx context.Context, ms int64, limit int) ([]Stamp, error) {
 	var stamps []Stamp
-	err := s.db.WithContext(ctx).Model(&Video{}).Select("id", "published_at").
+	err := s.DB.WithContext(ctx).Model(&Video{}).Select("id", "published_at").
 		Where("published_at < ?", ms).Order("published_at DESC").Limit(limit).Scan(&stamps).Error
 	return stamps, err
 }
@@ -74,7 +73,7 @@ func (s *Videos) Before(ctx context.Context, ms int64, limit int) ([]Stamp, erro
 // ByAuthor lists one page of author's videos, newest first, after
 // position after, each as (published_at, id).
 func (s *Videos) ByAuthor(ctx context.Context, author int64, after paging.Pos, limit int) ([]paging.Pos, error) {
-	return db.Keyset[int64](s.db.WithContext(ctx).Model(&Video{}).Where("author_id = ?", author), "published_at", "id", after, limit)
+	return db.Keyset[int64](s.DB.WithContext(ctx).Model(&Video{}).Where("author_id = ?", author), "published_at", "id", after, limit)
 }
 
 // Invalidate drops cached copies of ids after their rows changed.

@@ -12,18 +12,15 @@ import (
 // PublishList returns one page of user's videos as viewer sees them,
 // newest first.
 func (s *Service) PublishList(ctx context.Context, viewer, user int64, page *base.Page) ([]*base.Video, *base.PageInfo, error) {
-	size, after, err := paging.Read(page)
-	if err != nil {
-		return nil, nil, err
-	}
 	if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
 		return nil, nil, err
 	}
-	published, err := s.Videos.ByAuthor(ctx, user, after, size+1)
+	published, info, err := paging.Fetch(page, func(after paging.Pos, limit int) ([]paging.Pos, error) {
+		return s.Videos.ByAuthor(ctx, user, after, limit)
+	}, paging.Self)
 	if err != nil {
 		return nil, nil, err
 	}
-	published, info := paging.Trim(published, size, paging.Self)
 	videos, err := s.assemble(ctx, viewer, paging.IDs(published))
 	return videos, info, err
 }
