@@ -192,3 +192,20 @@ func dialable(listen string) string {
 	}
 	return listen
 }
+
+// Service is a built Kitex service: how to make its server, where it
+// listens, and what runs beside it. It is the Runner every service's Build
+// returns.
+type Service struct {
+	Deps *Deps
+	Addr string
+	// NewServer is the generated constructor bound to the service's handler.
+	NewServer  func(opts ...server.Option) server.Server
+	Background Background
+}
+
+// Run serves the service until ctx ends (see Deps.Serve).
+func (s Service) Run(ctx context.Context) error {
+	svr := s.NewServer(server.WithSuite(s.Deps.ServerSuite(s.Addr)))
+	return s.Deps.Serve(ctx, svr, s.Background)
+}

@@ -82,4 +82,3 @@ func find(ctx context.Context, db *gorm.DB, c Counter) ([]Drift, error) {
 	}
 	return drifts, nil
 }
-

@@ -31,13 +31,6 @@ func migrate(gdb *gorm.DB) error {
 	return db.Migrate(gdb, dal.Migrate, eventbus.NewOutbox(dal.OutboxTable).Migrate)
 }
 
-// App is a ready-to-run interaction service.
-type App struct {
-	deps    *boot.Deps
-	handler *handler.Handler
-	bg      boot.Background
-}
-
 // build wires the service to the video and user services.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	loc, err := deps.Config.Location()
@@ -50,8 +43,8 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	}
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	svc := service.New(service.Deps{
-		Favorites: dal.NewCachedFavorites(dal.NewFavorites(deps.DB, outbox), deps.Cache),
-		Comments:  dal.NewCachedComments(dal.NewComments(deps.DB, outbox), deps.Cache),
+		Favorites: dal.NewCachedFavorites(&dal.Favorites{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}}, deps.Cache),
+		Comments:  dal.NewCachedComments(&dal.Comments{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}}, deps.Cache),
 		Videos:    remote.Videos{Client: clients.Video},
 		Users:     remote.Users{Client: clients.User},
 		Applied:   eventbus.NewApplied(deps.Cache),
@@ -59,11 +52,11 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		Location:    loc,
 		CounterWait: deps.Config.CounterWait(),
 	})
-	return &App{deps: deps, handler: handler.New(svc, deps.Log), bg: boot.Background{Outbox: outbox}}, nil
-}
-
-// Run serves RPCs and relays the outbox until ctx ends.
-func (a *App) Run(ctx context.Context) error {
-	svr := interactionservice.NewServer(a.handler, server.WithSuite(a.deps.ServerSuite(a.deps.Config.Services.Interaction)))
-	return a.deps.Serve(ctx, svr, a.bg)
+	h := handler.New(svc, deps.Log)
+	return boot.Service{
+		Deps:       deps,
+		Addr:       deps.Config.Services.Interaction,
+		NewServer:  func(opts ...server.Option) server.Server { return interactionservice.NewServer(h, opts...) },
+		Background: boot.Background{Outbox: outbox},
+	}, nil
 }

@@ -13,14 +13,7 @@ import (
 
 // Comments stores comments. Posting or deleting one and its event happen
 // in one transaction.
-type Comments struct {
-	eventbus.Tables
-}
-
-// NewComments stores comments in gdb with events in outbox.
-func NewComments(gdb *gorm.DB, outbox *eventbus.Outbox) *Comments {
-	return &Comments{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}
-}
+type Comments struct{ eventbus.Tables }
 
 // Create inserts c, setting its id, and returns the ids of the events
 // written.

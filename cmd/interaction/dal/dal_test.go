@@ -38,7 +38,7 @@ func newStore(t *testing.T) *store {
 	if err := outbox.Migrate(gdb); err != nil {
 		t.Fatal(err)
 	}
-	return &store{db: gdb, favorites: NewFavorites(gdb, outbox), comments: NewComments(gdb, outbox), clock: time.Now}
+	return &store{db: gdb, favorites: &Favorites{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}, comments: &Comments{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}, clock: time.Now}
 }
 
 // outboxEvent is one row of the outbox, decoded.

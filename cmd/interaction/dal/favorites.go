@@ -15,14 +15,7 @@ import (
 
 // Favorites stores likes. A like or unlike and its event happen in one
 // transaction, and the event is written only when the like really changed.
-type Favorites struct {
-	eventbus.Tables
-}
-
-// NewFavorites stores likes in gdb with events in outbox.
-func NewFavorites(gdb *gorm.DB, outbox *eventbus.Outbox) *Favorites {
-	return &Favorites{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}
-}
+type Favorites struct{ eventbus.Tables }
 
 // Like makes user like video (of author) since at; it returns the ids of
 // the events written: none if the like already existed.

@@ -29,13 +29,6 @@ func migrate(gdb *gorm.DB) error {
 	return db.Migrate(gdb, dal.Migrate, eventbus.NewOutbox(dal.OutboxTable).Migrate)
 }
 
-// App is a ready-to-run message service.
-type App struct {
-	deps    *boot.Deps
-	handler *handler.Handler
-	bg      boot.Background
-}
-
 // build wires the service. Receivers are
 // checked through the user service (its client connects on first call, so
 // the user service may start later). Each message's event is relayed to
@@ -47,14 +40,14 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		return nil, err
 	}
 	svc := service.New(service.Deps{
-		Messages: dal.NewMessages(deps.DB, outbox),
+		Messages: &dal.Messages{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}},
 		Users:    remote.Users{Client: clients.User},
 	}, service.Options{})
-	return &App{deps: deps, handler: handler.New(svc, deps.Log), bg: boot.Background{Outbox: outbox}}, nil
-}
-
-// Run serves RPCs and relays the outbox until ctx ends.
-func (a *App) Run(ctx context.Context) error {
-	svr := messageservice.NewServer(a.handler, server.WithSuite(a.deps.ServerSuite(a.deps.Config.Services.Message)))
-	return a.deps.Serve(ctx, svr, a.bg)
+	h := handler.New(svc, deps.Log)
+	return boot.Service{
+		Deps:       deps,
+		Addr:       deps.Config.Services.Message,
+		NewServer:  func(opts ...server.Option) server.Server { return messageservice.NewServer(h, opts...) },
+		Background: boot.Background{Outbox: outbox},
+	}, nil
 }

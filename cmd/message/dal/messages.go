@@ -13,15 +13,7 @@ import (
 )
 
 // Messages stores conversations and their messages.
-type Messages struct {
-	eventbus.Tables
-}
-
-// NewMessages stores messages in gdb, each with a MessageSent event in
-// outbox (the gateways push it to live sockets).
-func NewMessages(gdb *gorm.DB, outbox *eventbus.Outbox) *Messages {
-	return &Messages{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}
-}
+type Messages struct{ eventbus.Tables }
 
 // Send stores a message from one user to another, stamped with
 // max(now, the conversation's last time + 1) so create_time is strictly

@@ -26,7 +26,7 @@ func newStore(t *testing.T) (*dal.Messages, *gorm.DB) {
 	gdb := testutil.DB(t)
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	testutil.Migrate(t, gdb, dal.Migrate, outbox.Migrate)
-	return dal.NewMessages(gdb, outbox), gdb
+	return &dal.Messages{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}, gdb
 }
 
 // sentEvents reads the MessageSent events in the outbox, in outbox order.
@@ -309,7 +309,7 @@ func TestMessagesKeepAnyTextOnALatin1Database(t *testing.T) {
 	}
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	testutil.Migrate(t, gdb, dal.Migrate, outbox.Migrate)
-	s := dal.NewMessages(gdb, outbox)
+	s := &dal.Messages{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}
 	content := "你好 😀"
 	if _, err := s.Send(context.Background(), 1, 2, content, T); err != nil {
 		t.Fatalf("send a Chinese message: %v", err)

@@ -30,13 +30,6 @@ func migrate(gdb *gorm.DB) error {
 	return db.Migrate(gdb, dal.Migrate, eventbus.NewOutbox(dal.OutboxTable).Migrate, eventbus.MigrateProcessed(consumer.Group))
 }
 
-// App is a ready-to-run user service.
-type App struct {
-	deps    *boot.Deps
-	handler *handler.Handler
-	bg      boot.Background
-}
-
 // build wires the service.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
@@ -46,7 +39,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	base := deps.Config.PublicBase()
 	svc := service.New(service.Deps{
 		Users:     users,
-		Relations: dal.NewCachedRelations(dal.NewRelations(deps.DB, outbox), deps.Cache),
+		Relations: dal.NewCachedRelations(&dal.Relations{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}}, deps.Cache),
 		Applied:   applied,
 	}, service.Options{
 		AvatarURL:     base + "/static/avatar.png",
@@ -54,15 +47,11 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		BcryptCost:    bcrypt.DefaultCost,
 		CounterWait:   deps.Config.CounterWait(),
 	})
-	return &App{
-		deps:    deps,
-		handler: handler.New(svc, deps.Log),
-		bg:      boot.Background{Outbox: outbox, Consumer: cons},
+	h := handler.New(svc, deps.Log)
+	return boot.Service{
+		Deps:       deps,
+		Addr:       deps.Config.Services.User,
+		NewServer:  func(opts ...server.Option) server.Server { return userservice.NewServer(h, opts...) },
+		Background: boot.Background{Outbox: outbox, Consumer: cons},
 	}, nil
-}
-
-// Run serves RPCs, relays the outbox and consumes counter events until ctx ends.
-func (a *App) Run(ctx context.Context) error {
-	svr := userservice.NewServer(a.handler, server.WithSuite(a.deps.ServerSuite(a.deps.Config.Services.User)))
-	return a.deps.Serve(ctx, svr, a.bg)
 }

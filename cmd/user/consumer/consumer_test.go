@@ -37,7 +37,7 @@ func newPipeline(t *testing.T) *pipeline {
 	gdb := testutil.DB(t)
 	store := testutil.Cache(t)
 	p := &pipeline{db: gdb, users: dal.NewUsers(gdb, store), outbox: eventbus.NewOutbox(dal.OutboxTable), applied: eventbus.NewApplied(store)}
-	p.rels = dal.NewRelations(gdb, p.outbox)
+	p.rels = &dal.Relations{Tables: eventbus.Tables{DB: gdb, Outbox: p.outbox}}
 	p.consumer = consumer.New(gdb, p.users, p.applied, testutil.QuietLog())
 	testutil.Migrate(t, gdb, dal.Migrate, p.outbox.Migrate, p.consumer.Migrate)
 	return p

@@ -40,7 +40,7 @@ func newEnv(t *testing.T) *env {
 	if err := outbox.Migrate(gdb); err != nil {
 		t.Fatalf("migrate outbox: %v", err)
 	}
-	return &env{db: gdb, store: store, users: NewUsers(gdb, store), rels: NewRelations(gdb, outbox), outbox: outbox}
+	return &env{db: gdb, store: store, users: NewUsers(gdb, store), rels: &Relations{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}, outbox: outbox}
 }
 
 // createUsers creates users named by names and returns their ids.

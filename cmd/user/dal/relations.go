@@ -16,14 +16,7 @@ import (
 // Relations stores follow edges and the friendships they make. Changing an
 // edge, its friendship and writing its event happen in one transaction,
 // and only when the edge really changed.
-type Relations struct {
-	eventbus.Tables
-}
-
-// NewRelations stores edges in gdb with events in outbox.
-func NewRelations(gdb *gorm.DB, outbox *eventbus.Outbox) *Relations {
-	return &Relations{Tables: eventbus.Tables{DB: gdb, Outbox: outbox}}
-}
+type Relations struct{ eventbus.Tables }
 
 // Follow makes follower follow followee since at; it returns the ids of
 // the events written (none if the edge already existed).

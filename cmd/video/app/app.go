@@ -42,13 +42,6 @@ func migrate(gdb *gorm.DB) error {
 // sweepInterval is how often orphaned uploads are looked for.
 const sweepInterval = 10 * time.Minute
 
-// App is a ready-to-run video service.
-type App struct {
-	deps    *boot.Deps
-	handler *handler.Handler
-	bg      boot.Background
-}
-
 // build wires the service.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	prober, err := media.NewProber()
@@ -81,18 +74,13 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 			deps.Log.InfoContext(ctx, "swept orphaned uploads", "removed", n, "err", err)
 		}
 	}
-	return &App{
-		deps:    deps,
-		handler: handler.New(svc, deps.Log),
-		bg: boot.Background{Outbox: outbox, Consumer: cons, Loops: []func(context.Context){
+	h := handler.New(svc, deps.Log)
+	return boot.Service{
+		Deps:      deps,
+		Addr:      deps.Config.Services.Video,
+		NewServer: func(opts ...server.Option) server.Server { return videoservice.NewServer(h, opts...) },
+		Background: boot.Background{Outbox: outbox, Consumer: cons, Loops: []func(context.Context){
 			func(ctx context.Context) { periodic.Run(ctx, sweepInterval, deps.Log, sweep) },
 		}},
 	}, nil
-}
-
-// Run serves RPCs, relays the outbox, consumes counter events and sweeps
-// orphaned uploads until ctx ends.
-func (a *App) Run(ctx context.Context) error {
-	svr := videoservice.NewServer(a.handler, server.WithSuite(a.deps.ServerSuite(a.deps.Config.Services.Video)))
-	return a.deps.Serve(ctx, svr, a.bg)
 }
