@@ -109,38 +109,35 @@ func (a *api) publish(ctx context.Context, token, title string, clip []byte) err
 
 // publishedBy lists the ids of user's videos.
 func (a *api) publishedBy(ctx context.Context, token string, user int64) ([]int64, error) {
-	var out struct {
-		status
-		VideoList []struct {
-			ID int64 `json:"id"`
-		} `json:"video_list"`
-	}
-	params := url.Values{"token": {token}, "user_id": {fmt.Sprint(user)}}
-	if err := a.call(ctx, "/douyin/publish/list/", params, &out); err != nil {
-		return nil, err
-	}
-	ids := make([]int64, len(out.VideoList))
-	for i, v := range out.VideoList {
+	videos, err := listOf[struct {
+		ID int64 `json:"id"`
+	}](ctx, a, "/douyin/publish/list/", "video_list", url.Values{"token": {token}, "user_id": {fmt.Sprint(user)}})
+	ids := make([]int64, len(videos))
+	for i, v := range videos {
 		ids[i] = v.ID
 	}
-	return ids, nil
+	return ids, err
 }
 
 // chatLatest is the create_time of the latest message between token's
 // user and peer.
 func (a *api) chatLatest(ctx context.Context, token string, peer int64) (int64, error) {
-	var out struct {
-		status
-		MessageList []struct {
-			CreateTime int64 `json:"create_time"`
-		} `json:"message_list"`
-	}
-	params := url.Values{"token": {token}, "to_user_id": {fmt.Sprint(peer)}}
-	if err := a.call(ctx, "/douyin/message/chat/", params, &out); err != nil {
+	msgs, err := listOf[struct {
+		CreateTime int64 `json:"create_time"`
+	}](ctx, a, "/douyin/message/chat/", "message_list", url.Values{"token": {token}, "to_user_id": {fmt.Sprint(peer)}})
+	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
-	if len(out.MessageList) == 0 {
-		return 0, nil
+	return msgs[len(msgs)-1].CreateTime, nil
+}
+
+// listOf calls path and decodes its list field into Ts.
+func listOf[T any](ctx context.Context, a *api, path, field string, params url.Values) ([]T, error) {
+	var out map[string]json.RawMessage
+	if err := a.call(ctx, path, params, &out); err != nil {
+		return nil, err
 	}
-	return out.MessageList[len(out.MessageList)-1].CreateTime, nil
+	var list []T
+	err := json.Unmarshal(out[field], &list)
+	return list, err
 }

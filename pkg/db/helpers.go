@@ -36,3 +36,15 @@ func ByIDs[T any](ctx context.Context, gdb *gorm.DB, ids []int64, idOf func(T) i
 	}
 	return out, nil
 }
+
+// Set is the values of column among the rows q selects, as a set (only
+// members map to true): which of some ids a user follows, likes, ...
+func Set(q *gorm.DB, column string) (map[int64]bool, error) {
+	var values []int64
+	err := q.Pluck(column, &values).Error
+	out := make(map[int64]bool, len(values))
+	for _, v := range values {
+		out[v] = true
+	}
+	return out, err
+}

@@ -252,3 +252,19 @@ func isPoison(err error) bool {
 	var p errPoison
 	return errors.As(err, &p)
 }
+
+// Invalidator drops cached copies of rows.
+type Invalidator interface {
+	Invalidate(ctx context.Context, ids ...int64) error
+}
+
+// Forget is the after-commit step of consumers that change cached rows:
+// it drops the cached copies of ids, logging a failure (the cache retries
+// an invalidation Redis refused on its own).
+func Forget(cached Invalidator, what string, log *slog.Logger) func(ctx context.Context, ids ...int64) {
+	return func(ctx context.Context, ids ...int64) {
+		if err := cached.Invalidate(ctx, ids...); err != nil {
+			log.WarnContext(ctx, "invalidate cached "+what, "ids", ids, "err", err)
+		}
+	}
+}

@@ -48,18 +48,10 @@ func (f *Favorites) Unlike(ctx context.Context, user, video, author int64) ([]st
 
 // IsFavorite returns which of videos user likes, in one query.
 func (f *Favorites) IsFavorite(ctx context.Context, user int64, videos []int64) (map[int64]bool, error) {
-	out := make(map[int64]bool, len(videos))
 	if user <= 0 || len(videos) == 0 {
-		return out, nil
+		return map[int64]bool{}, nil
 	}
-	var liked []int64
-	err := f.DB.WithContext(ctx).Model(&Favorite{}).
-		Where("user_id = ? AND video_id IN ?", user, videos).
-		Pluck("video_id", &liked).Error
-	for _, id := range liked {
-		out[id] = true
-	}
-	return out, err
+	return db.Set(f.DB.WithContext(ctx).Model(&Favorite{}).Where("user_id = ? AND video_id IN ?", user, videos), "video_id")
 }
 
 // LikedVideos lists one page of the videos user likes, most recently

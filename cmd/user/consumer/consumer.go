@@ -17,19 +17,10 @@ import (
 // Group is the consumer group of the user counters.
 const Group = events.GroupUserCounters
 
-// Invalidator drops cached users.
-type Invalidator interface {
-	Invalidate(ctx context.Context, ids ...int64) error
-}
-
 // New builds the user-counter consumer.
-func New(gdb *gorm.DB, users Invalidator, applied *eventbus.Applied, log *slog.Logger) *eventbus.Consumer {
+func New(gdb *gorm.DB, users eventbus.Invalidator, applied *eventbus.Applied, log *slog.Logger) *eventbus.Consumer {
 	var counters dal.CounterUpdates
-	forget := func(ctx context.Context, ids ...int64) {
-		if err := users.Invalidate(ctx, ids...); err != nil {
-			log.Warn("invalidate cached users", "ids", ids, "err", err)
-		}
-	}
+	forget := eventbus.Forget(users, "users", log)
 	return eventbus.NewConsumer(Group, gdb, applied, log,
 		eventbus.On(events.TopicFollow,
 			func(_ context.Context, tx *gorm.DB, ev events.Followed) error {

@@ -66,18 +66,10 @@ func (r *Relations) Unfollow(ctx context.Context, follower, followee int64) ([]s
 
 // Following returns which of ids viewer follows (only those it does).
 func (r *Relations) Following(ctx context.Context, viewer int64, ids []int64) (map[int64]bool, error) {
-	out := make(map[int64]bool, len(ids))
 	if viewer == 0 || len(ids) == 0 {
-		return out, nil
+		return map[int64]bool{}, nil
 	}
-	var followees []int64
-	err := r.DB.WithContext(ctx).Model(&Follow{}).
-		Where("follower_id = ? AND followee_id IN ?", viewer, ids).
-		Pluck("followee_id", &followees).Error
-	for _, id := range followees {
-		out[id] = true
-	}
-	return out, err
+	return db.Set(r.DB.WithContext(ctx).Model(&Follow{}).Where("follower_id = ? AND followee_id IN ?", viewer, ids), "followee_id")
 }
 
 // FolloweesOf lists, newest first, at most limit users whom user follows,

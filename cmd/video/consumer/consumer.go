@@ -14,19 +14,10 @@ import (
 	"github.com/douyin-go/douyin/pkg/idlist"
 )
 
-// Invalidator drops cached videos.
-type Invalidator interface {
-	Invalidate(ctx context.Context, ids ...int64) error
-}
-
 // New builds the video-counter consumer.
-func New(gdb *gorm.DB, videos Invalidator, applied *eventbus.Applied, log *slog.Logger) *eventbus.Consumer {
+func New(gdb *gorm.DB, videos eventbus.Invalidator, applied *eventbus.Applied, log *slog.Logger) *eventbus.Consumer {
 	var counters dal.CounterUpdates
-	forget := func(ctx context.Context, ids ...int64) {
-		if err := videos.Invalidate(ctx, ids...); err != nil {
-			log.Warn("invalidate cached videos", "ids", ids, "err", err)
-		}
-	}
+	forget := eventbus.Forget(videos, "videos", log)
 	return eventbus.NewConsumer(events.GroupVideoCounters, gdb, applied, log,
 		eventbus.On(events.TopicFavorite,
 			func(_ context.Context, tx *gorm.DB, ev events.Favorited) error {
