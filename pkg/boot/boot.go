@@ -138,7 +138,7 @@ func (d *Deps) openCache(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
-	d.Cache = cache.Open(cache.Options{Addr: cfg.RedisAddr, Username: cfg.RedisUsername, Password: cfg.RedisPassword,
+	d.Cache = cache.Open(cache.Options{Addr: cfg.RedisAddr, MasterName: cfg.RedisMasterName, Username: cfg.RedisUsername, Password: cfg.RedisPassword,
 		TLS: tlsConfig, Prefix: cfg.RedisPrefix, Untraced: !d.Tracing.Exporting()})
 	d.Cache.Observe = d.Metrics.CacheLookups
 	ping := func(ctx context.Context) error { return d.Cache.RDB.Ping(ctx).Err() }

@@ -61,7 +61,7 @@ func (r *reader) mgetAll(reads []*read) {
 	// The first caller's context carries the trace; no caller's
 	// cancellation may fail the others.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(reads[0].ctx), readTimeout)
-	vals, err := r.rdb.MGet(ctx, keys...).Result()
+	vals, err := mget(ctx, r.rdb, keys)
 	cancel()
 	for _, rd := range reads {
 		rd.err = err
@@ -73,4 +73,28 @@ func (r *reader) mgetAll(reads []*read) {
 			rd.vals[i] = vals[index[k]]
 		}
 	}
+}
+
+// mget reads keys in one round trip: one MGET, or, on a cluster, where
+// one MGET may only name keys of one slot, a pipeline of GETs (go-redis
+// sends each node its own).
+func mget(ctx context.Context, rdb redis.UniversalClient, keys []string) ([]any, error) {
+	if _, cluster := rdb.(*redis.ClusterClient); !cluster {
+		return rdb.MGet(ctx, keys...).Result()
+	}
+	pipe := rdb.Pipeline()
+	cmds := make([]*redis.StringCmd, len(keys))
+	for i, k := range keys {
+		cmds[i] = pipe.Get(ctx, k)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+		return nil, err
+	}
+	vals := make([]any, len(keys))
+	for i, cmd := range cmds {
+		if v, err := cmd.Result(); err == nil {
+			vals[i] = v
+		}
+	}
+	return vals, nil
 }

@@ -9,6 +9,7 @@ package cache
 
 import (
 	"context"
+	"strings"
 	"crypto/tls"
 	"strconv"
 	"time"
@@ -37,9 +38,13 @@ func New(addr, password, prefix string) *Client {
 	return Open(Options{Addr: addr, Password: password, Prefix: prefix})
 }
 
-// Options say how to reach Redis.
+// Options say how to reach Redis: one server, a cluster (several
+// addresses) or a master watched by Sentinel (MasterName, the addresses
+// being the sentinels').
 type Options struct {
+	// Addr is one address, or several separated by commas.
 	Addr               string
+	MasterName         string
 	Username, Password string      // Username: a Redis 6 ACL user
 	TLS                *tls.Config // nil: plain TCP
 	Prefix             string
@@ -50,11 +55,27 @@ type Options struct {
 // Open connects to Redis as o says. Every command is a span of the
 // request's trace, unless o.Untraced.
 func Open(o Options) *Client {
-	rdb := redis.NewClient(&redis.Options{Addr: o.Addr, Username: o.Username, Password: o.Password, TLSConfig: o.TLS})
+	rdb := redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs:      splitAddrs(o.Addr),
+		MasterName: o.MasterName,
+		Username:   o.Username,
+		Password:   o.Password,
+		TLSConfig:  o.TLS,
+	})
 	if !o.Untraced {
 		_ = redisotel.InstrumentTracing(rdb)
 	}
 	return &Client{RDB: rdb, Prefix: o.Prefix, reads: newReader(rdb)}
+}
+
+func splitAddrs(list string) []string {
+	var addrs []string
+	for _, a := range strings.Split(list, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			addrs = append(addrs, a)
+		}
+	}
+	return addrs
 }
 
 // Key joins parts under the store's prefix.
@@ -255,7 +276,7 @@ func (e *Entities[T]) invalidate(ctx context.Context, ids ...int64) error {
 // mget reads keys, together with the concurrent reads of other requests.
 func (c *Client) mget(ctx context.Context, keys ...string) ([]any, error) {
 	if c.reads == nil { // a Client built by hand, as tests do
-		return c.RDB.MGet(ctx, keys...).Result()
+		return mget(ctx, c.RDB, keys)
 	}
 	return c.reads.mget(ctx, keys...)
 }

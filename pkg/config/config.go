@@ -37,10 +37,13 @@ type Config struct {
 	// job runs `douyin migrate` instead; services then wait for it.
 	AutoMigrate bool `yaml:"auto_migrate" env:"AUTO_MIGRATE"`
 	// RedisAddr selects a real Redis; empty means an in-process one.
-	RedisAddr     string `yaml:"redis_addr" env:"REDIS_ADDR"`
-	RedisUsername string `yaml:"redis_username" env:"REDIS_USERNAME"` // Redis 6 ACL user
-	RedisPassword string `yaml:"redis_password" env:"REDIS_PASSWORD"`
-	RedisTLS      TLS    `yaml:"redis_tls" envPrefix:"REDIS_TLS_"`
+	// Several addresses (comma-separated) are a Redis Cluster, or, with
+	// RedisMasterName, the sentinels watching that master.
+	RedisAddr       string `yaml:"redis_addr" env:"REDIS_ADDR"`
+	RedisMasterName string `yaml:"redis_master_name" env:"REDIS_MASTER_NAME"`
+	RedisUsername   string `yaml:"redis_username" env:"REDIS_USERNAME"` // Redis 6 ACL user
+	RedisPassword   string `yaml:"redis_password" env:"REDIS_PASSWORD"`
+	RedisTLS        TLS    `yaml:"redis_tls" envPrefix:"REDIS_TLS_"`
 	// RedisPrefix starts every key, so deployments can share a server.
 	RedisPrefix string `yaml:"redis_prefix" env:"REDIS_PREFIX"`
 	// KafkaBrokers selects a real Kafka; empty means an in-process one.
