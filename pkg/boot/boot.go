@@ -115,7 +115,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, needs Needs,
 
 func (d *Deps) openDatabase() (err error) {
 	cfg := d.Config
-	pool := db.Pool{MaxOpen: cfg.MySQLMaxOpenConns, MaxIdle: cfg.MySQLMaxIdleConns, Untraced: !d.Tracing.Exporting()}
+	pool := db.Pool{MaxOpen: cfg.MySQLMaxOpenConns, MaxIdle: cfg.MySQLMaxIdleConns, Untraced: !d.Tracing.Exporting(), Replicas: cfg.MySQLReplicaDSNs}
 	if d.DB, err = db.OpenPool(cfg.MySQLDSN, cfg.DataDir, pool); err != nil {
 		return err
 	}

@@ -32,6 +32,10 @@ type Config struct {
 	MySQLMaxOpenConns int `yaml:"mysql_max_open_conns" env:"MYSQL_MAX_OPEN_CONNS"`
 	// MySQLMaxIdleConns is how many of those stay open while idle.
 	MySQLMaxIdleConns int `yaml:"mysql_max_idle_conns" env:"MYSQL_MAX_IDLE_CONNS"`
+	// MySQLReplicaDSNs are read replicas of MySQLDSN. Only reads of rows
+	// older than MySQLReplicaLag go to them (see db.Aged).
+	MySQLReplicaDSNs []string      `yaml:"mysql_replica_dsns" env:"MYSQL_REPLICA_DSNS" envSeparator:","`
+	MySQLReplicaLag  time.Duration `yaml:"mysql_replica_lag" env:"MYSQL_REPLICA_LAG"`
 	// AutoMigrate lets each service create and alter its own tables at
 	// start. Turn it off where replicas have no DDL rights and a migration
 	// job runs `douyin migrate` instead; services then wait for it.
@@ -177,6 +181,7 @@ func Default() Config {
 		// 4 services x 30 stay under MySQL's default max_connections (151).
 		MySQLMaxOpenConns: 30,
 		MySQLMaxIdleConns: 10,
+		MySQLReplicaLag:   2 * time.Second,
 		EtcdLeaseTTL:      10 * time.Second,
 		// Kitex's own default refresh; the drain outlasts it with margin.
 		DiscoveryRefresh: 5 * time.Second,

@@ -25,6 +25,8 @@ type Pool struct {
 	// Untraced leaves statements out of traces (when no trace leaves the
 	// process, the instrumentation would only cost time).
 	Untraced bool
+	// Replicas are DSNs of MySQL read replicas, for Aged reads.
+	Replicas []string
 }
 
 // Open connects to MySQL when mysqlDSN is set, else to SQLite at
@@ -59,12 +61,13 @@ func OpenPool(mysqlDSN, dataDir string, pool Pool) (*gorm.DB, error) {
 	return openSQLite(filepath.Join(dataDir, "douyin.db"), gcfg, !pool.Untraced)
 }
 
-func openMySQL(dsn string, gcfg *gorm.Config, pool Pool) (*gorm.DB, error) {
+// mysqlDSN is dsn as douyin connects: times stored and read as UTC,
+// utf8mb4 (any user text) unless the DSN names a charset.
+func mysqlDSN(dsn string) (string, error) {
 	parsed, err := mysqldriver.ParseDSN(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("parse mysql dsn: %w", err)
+		return "", fmt.Errorf("parse mysql dsn: %w", err)
 	}
-	// Times are stored and read as UTC; utf8mb4 keeps any user text.
 	parsed.ParseTime = true
 	parsed.Loc = time.UTC
 	if parsed.Params == nil {
@@ -73,9 +76,28 @@ func openMySQL(dsn string, gcfg *gorm.Config, pool Pool) (*gorm.DB, error) {
 	if _, ok := parsed.Params["charset"]; !ok {
 		parsed.Params["charset"] = "utf8mb4"
 	}
-	gdb, err := gorm.Open(mysql.Open(parsed.FormatDSN()), gcfg)
+	return parsed.FormatDSN(), nil
+}
+
+func openMySQL(dsn string, gcfg *gorm.Config, pool Pool) (*gorm.DB, error) {
+	primary, err := mysqlDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	gdb, err := gorm.Open(mysql.Open(primary), gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open mysql: %w", err)
+	}
+	replicas := make([]gorm.Dialector, len(pool.Replicas))
+	for i, dsn := range pool.Replicas {
+		r, err := mysqlDSN(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("replica %d: %w", i+1, err)
+		}
+		replicas[i] = mysql.Open(r)
+	}
+	if err := UseReplicas(gdb, replicas...); err != nil {
+		return nil, err
 	}
 	return gdb, setUp(gdb, !pool.Untraced, func(sqlDB *sql.DB) {
 		sqlDB.SetMaxOpenConns(pool.MaxOpen)

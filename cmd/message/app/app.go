@@ -40,7 +40,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		return nil, err
 	}
 	svc := service.New(service.Deps{
-		Messages: &dal.Messages{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}},
+		Messages: &dal.Messages{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}, ReplicaLag: deps.Config.MySQLReplicaLag},
 		Users:    remote.Users{Client: clients.User},
 	}, service.Options{})
 	h := handler.New(svc, deps.Log)

@@ -4,16 +4,23 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/douyin-go/douyin/pkg/db"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
 )
 
 // Messages stores conversations and their messages.
-type Messages struct{ eventbus.Tables }
+type Messages struct {
+	eventbus.Tables
+	// ReplicaLag is how far behind read replicas may be; history older
+	// than that is read from them (0: never).
+	ReplicaLag time.Duration
+}
 
 // Send stores a message from one user to another, stamped with
 // max(now, the conversation's last time + 1) so create_time is strictly
@@ -91,7 +98,13 @@ func (s *Messages) Chat(ctx context.Context, a, b int64, q ChatQuery) ([]Message
 	if err != nil || conv.LastTime <= q.After {
 		return nil, err == nil, err
 	}
-	tx := s.DB.WithContext(ctx).Where("user_low = ? AND user_high = ? AND create_time > ?", low, high, q.After)
+	tx := s.DB.WithContext(ctx)
+	if q.Before > 0 && s.ReplicaLag > 0 && q.Before < time.Now().Add(-s.ReplicaLag).UnixMilli() {
+		// History older than the replicas' lag: messages are only ever
+		// added at the present, so every replica has these.
+		tx = db.Aged(tx)
+	}
+	tx = tx.Where("user_low = ? AND user_high = ? AND create_time > ?", low, high, q.After)
 	if q.Before > 0 {
 		tx = tx.Where("create_time < ?", q.Before)
 	}

@@ -54,6 +54,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	}
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	videos := dal.NewVideos(deps.DB, outbox, deps.Cache)
+	videos.ReplicaLag = deps.Config.MySQLReplicaLag
 	applied := eventbus.NewApplied(deps.Cache)
 	cons := consumer.New(deps.DB, videos, applied, deps.Log)
 	svc := service.New(service.Deps{

@@ -16,7 +16,10 @@ import (
 // Videos stores video rows; reads by id go through a generation-checked cache.
 type Videos struct {
 	eventbus.Tables
-	cache *cache.Entities[Video]
+	// ReplicaLag is how far behind read replicas may be; pages of the feed
+	// older than that are read from them (0: never).
+	ReplicaLag time.Duration
+	cache      *cache.Entities[Video]
 }
 
 // NewVideos stores videos in gdb with events in outbox, caching rows in store.
@@ -62,11 +65,16 @@ type Stamp struct {
 }
 
 // Before lists at most limit videos published strictly before ms, newest
-// first (a range scan of uk_videos_published).
+// first (a range scan of uk_videos_published). Videos are only ever
+// published at the present, so a page older than the replicas' lag is read
+// from a replica.
 func (s *Videos) Before(ctx context.Context, ms int64, limit int) ([]Stamp, error) {
+	q := s.DB.WithContext(ctx).Model(&Video{})
+	if s.ReplicaLag > 0 && ms < time.Now().Add(-s.ReplicaLag).UnixMilli() {
+		q = db.Aged(q)
+	}
 	var stamps []Stamp
-	err := s.DB.WithContext(ctx).Model(&Video{}).Select("id", "published_at").
-		Where("published_at < ?", ms).Order("published_at DESC").Limit(limit).Scan(&stamps).Error
+	err := q.Select("id", "published_at").Where("published_at < ?", ms).Order("published_at DESC").Limit(limit).Scan(&stamps).Error
 	return stamps, err
 }
 
