@@ -558,3 +558,60 @@ func TestGroupCommitKeepsEachCallsOutcome(t *testing.T) {
 		t.Fatalf("outbox holds %d events (err %v), want %d", pending, err, ok)
 	}
 }
+
+// countingPublisher records what it published.
+type countingPublisher struct {
+	mu   sync.Mutex
+	msgs []kafka.Message
+}
+
+func (c *countingPublisher) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.msgs = append(c.msgs, msgs...)
+	return nil
+}
+
+func (c *countingPublisher) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.msgs)
+}
+
+// On MySQL one relay per outbox publishes, however many instances run, so
+// the outbox's order reaches Kafka unchanged; when it stops another takes
+// over.
+func TestOneRelayPublishesAtATime(t *testing.T) {
+	p := newPipeline(t)
+	if p.db.Name() != "mysql" {
+		t.Skip("SQLite runs one process: its relay always leads")
+	}
+	first, second := &countingPublisher{}, &countingPublisher{}
+	ctx1, stop1 := context.WithCancel(context.Background())
+	done1 := make(chan struct{})
+	go func() { defer close(done1); eventbus.NewRelay(p.db, p.outbox, first, quietLog()).Run(ctx1) }()
+	deadline := time.Now().Add(10 * time.Second)
+	p.emit(t, 1)
+	for first.count() < 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	ctx2, stop2 := context.WithCancel(context.Background())
+	defer stop2()
+	go eventbus.NewRelay(p.db, p.outbox, second, quietLog()).Run(ctx2)
+	p.emit(t, 5)
+	for first.count() < 6 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if first.count() != 6 || second.count() != 0 {
+		t.Fatalf("leader published %d, the other %d; want 6 and 0", first.count(), second.count())
+	}
+	stop1()
+	<-done1
+	p.emit(t, 3)
+	for second.count() < 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if second.count() != 3 {
+		t.Fatalf("after the leader stopped the other published %d of 3", second.count())
+	}
+}

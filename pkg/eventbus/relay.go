@@ -33,11 +33,13 @@ type Relay struct {
 	batch     int
 	poll      time.Duration
 	log       *slog.Logger
+	lead      *leadership
 }
 
 // NewRelay relays outbox through publisher.
 func NewRelay(db *gorm.DB, outbox *Outbox, publisher Publisher, log *slog.Logger) *Relay {
-	return &Relay{db: db, outbox: outbox, publisher: publisher, batch: 200, poll: time.Second, log: log}
+	return &Relay{db: db, outbox: outbox, publisher: publisher, batch: 200, poll: time.Second, log: log,
+		lead: newLeadership(db, outbox.table)}
 }
 
 // NewWriter is the Kafka writer every relay uses: acks from every in-sync
@@ -57,13 +59,23 @@ func NewWriter(k Kafka) *kafka.Writer {
 
 // Run relays until ctx ends: at once when woken, else every poll interval,
 // backing off while Kafka fails.
+//
+// Only one relay of an outbox publishes at a time (see leadership); the
+// others wait and take over when it stops.
 func (r *Relay) Run(ctx context.Context) {
 	backoff := 50 * time.Millisecond
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	defer r.lead.release()
 	for {
-		n, err := r.flushSafely(ctx)
+		var (
+			n   int
+			err error
+		)
 		wait := r.poll
+		if r.lead.held(ctx) {
+			n, err = r.flushSafely(ctx)
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			r.log.Warn("outbox relay failed; will retry", "table", r.outbox.table, "err", err, "retry_in", backoff)
