@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
+	"time"
 
 	"github.com/cloudwego/kitex/pkg/discovery"
 	"go.opentelemetry.io/otel/trace"
@@ -141,12 +143,27 @@ func (d *Deps) openCache(ctx context.Context) error {
 	d.Cache = cache.Open(cache.Options{Addr: cfg.RedisAddr, MasterName: cfg.RedisMasterName, Username: cfg.RedisUsername, Password: cfg.RedisPassword,
 		TLS: tlsConfig, Prefix: cfg.RedisPrefix, Untraced: !d.Tracing.Exporting()})
 	d.Cache.Observe = d.Metrics.CacheLookups
+	d.Cache.Degraded = d.cacheDegraded()
 	ping := func(ctx context.Context) error { return d.Cache.RDB.Ping(ctx).Err() }
 	if err := ping(ctx); err != nil {
 		d.Log.Warn("redis unreachable; serving from the database until it answers", "addr", cfg.RedisAddr, "err", err)
 	}
 	d.Ready.Watch("redis", ping)
 	return nil
+}
+
+// cacheDegraded counts every Redis failure and logs at most one a minute:
+// in an outage every request fails over, and one line says it all.
+func (d *Deps) cacheDegraded() func(op string, err error) {
+	var lastLog atomic.Int64
+	return func(op string, err error) {
+		d.Metrics.CacheDegraded(op)
+		now := time.Now().UnixNano()
+		last := lastLog.Load()
+		if now-last >= int64(time.Minute) && lastLog.CompareAndSwap(last, now) {
+			d.Log.Warn("redis failing; serving from the database and retrying invalidations", "op", op, "err", err)
+		}
+	}
 }
 
 func (d *Deps) openKafka(ctx context.Context) (err error) {

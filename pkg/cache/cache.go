@@ -28,6 +28,10 @@ type Client struct {
 	// Observe, if set, is told every entity lookup's hits and misses (the
 	// cache hit ratio metric).
 	Observe func(cache string, hits, misses int)
+	// Degraded, if set, is told every time Redis fails a read or an
+	// invalidation (reads then go to the database; invalidations are
+	// retried): the metric and the log of a Redis outage.
+	Degraded func(op string, err error)
 	// reads coalesces the caches' reads of concurrent requests.
 	reads *reader
 }
@@ -257,6 +261,7 @@ func (e *Entities[T]) Invalidate(ctx context.Context, ids ...int64) error {
 	}
 	err := e.invalidate(ctx, ids...)
 	if err != nil {
+		e.client.degraded("invalidate", err)
 		e.retry.add(ids...)
 	}
 	return err
@@ -274,9 +279,20 @@ func (e *Entities[T]) invalidate(ctx context.Context, ids ...int64) error {
 }
 
 // mget reads keys, together with the concurrent reads of other requests.
-func (c *Client) mget(ctx context.Context, keys ...string) ([]any, error) {
+func (c *Client) mget(ctx context.Context, keys ...string) (vals []any, err error) {
 	if c.reads == nil { // a Client built by hand, as tests do
-		return mget(ctx, c.RDB, keys)
+		vals, err = mget(ctx, c.RDB, keys)
+	} else {
+		vals, err = c.reads.mget(ctx, keys...)
 	}
-	return c.reads.mget(ctx, keys...)
+	if err != nil {
+		c.degraded("read", err)
+	}
+	return vals, err
+}
+
+func (c *Client) degraded(op string, err error) {
+	if c.Degraded != nil {
+		c.Degraded(op, err)
+	}
 }

@@ -222,6 +222,8 @@ func TestRedisDownMeansMisses(t *testing.T) {
 	store, e := newEntities(t)
 	ctx := context.Background()
 	e.Fill(ctx, e.Get(ctx, []int64{1}), map[int64]profile{1: {Name: "x"}})
+	var degraded []string
+	store.Degraded = func(op string, err error) { degraded = append(degraded, op) }
 	_ = store.Close()
 	l := e.Get(ctx, []int64{1, 2})
 	if len(l.Found) != 0 || !reflect.DeepEqual(missed(l), []int64{1, 2}) {
@@ -230,6 +232,9 @@ func TestRedisDownMeansMisses(t *testing.T) {
 	e.Fill(ctx, l, map[int64]profile{1: {Name: "y"}}) // must not panic
 	if err := e.Invalidate(ctx, 1); err == nil {
 		t.Fatal("Invalidate with Redis down reported success")
+	}
+	if !reflect.DeepEqual(degraded, []string{"read", "invalidate"}) {
+		t.Fatalf("Degraded told %v, want the failed read and invalidation", degraded)
 	}
 }
 

@@ -121,6 +121,7 @@ func (c *Versioned[K, V]) gen(ctx context.Context, owner int64) (int64, error) {
 func (c *Versioned[K, V]) Bump(ctx context.Context, owners ...int64) error {
 	err := c.bump(ctx, owners...)
 	if err != nil {
+		c.client.degraded("invalidate", err)
 		c.retry.add(owners...)
 	}
 	return err

@@ -29,11 +29,12 @@ const (
 	OutboxBacklog = "douyin_outbox_backlog"
 	Registered    = "douyin_registered"
 	DeadLetters   = "douyin_consumer_dead_letters_total"
+	CacheDegraded = "douyin_cache_degraded_total"
 )
 
 // Names lists every metric douyin defines.
 func Names() []string {
-	return []string{HTTPDuration, HTTPAPIErrors, RPCDuration, CacheRequests, ConsumerLag, OutboxBacklog, Registered, DeadLetters}
+	return []string{HTTPDuration, HTTPAPIErrors, RPCDuration, CacheRequests, ConsumerLag, OutboxBacklog, Registered, DeadLetters, CacheDegraded}
 }
 
 // Metrics is one process's metric registry.
@@ -43,6 +44,7 @@ type Metrics struct {
 	apiErrors *prometheus.CounterVec
 	rpc       *prometheus.HistogramVec
 	cache     *prometheus.CounterVec
+	cacheDown *prometheus.CounterVec
 	caches    sync.Map // cache name -> *[2]prometheus.Counter (hit, miss): no label hashing per lookup
 }
 
@@ -66,8 +68,11 @@ func New() *Metrics {
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: CacheRequests, Help: "Entity cache lookups, by cache and result (hit or miss).",
 		}, []string{"cache", "result"}),
+		cacheDown: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: CacheDegraded, Help: "Redis failures served around (reads from the database, invalidations retried), by operation.",
+		}, []string{"op"}),
 	}
-	reg.MustRegister(m.http, m.apiErrors, m.rpc, m.cache)
+	reg.MustRegister(m.http, m.apiErrors, m.rpc, m.cache, m.cacheDown)
 	return m
 }
 
@@ -168,4 +173,13 @@ func (m *Metrics) Counter(name, help string, labels prometheus.Labels, fn func()
 		return
 	}
 	_ = m.Registry.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels}, fn))
+}
+
+// CacheDegraded counts a Redis failure of op ("read", "invalidate"), while
+// requests are served from the database.
+func (m *Metrics) CacheDegraded(op string) {
+	if m == nil {
+		return
+	}
+	m.cacheDown.WithLabelValues(op).Inc()
 }
