@@ -223,7 +223,7 @@ func (d *deploymentState) keepRegistering(t *testing.T) (finish func() (int, []s
 				return
 			default:
 			}
-			res, err := http.PostForm("http://"+d.gateway+"/douyin/user/register/", url.Values{"username": {fmt.Sprintf("roll_%s_%d", testutil.RandomHex(3), i)}, "password": {"pw"}})
+			res, err := http.PostForm("http://"+d.gateway+"/douyin/user/register/", url.Values{"username": {fmt.Sprintf("roll_%s_%d", testutil.RandomHex(3), i)}, "password": {"secret1"}})
 			if err != nil {
 				failed = append(failed, err.Error())
 				continue
