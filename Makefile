@@ -7,7 +7,7 @@ BINARIES := douyin gateway $(SERVICES) devservers
 LINT     := $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 
 .DEFAULT_GOAL := help
-.PHONY: help all gen gen-check build run test test-unit test-race lint bench loadtest wsload screenshots chromium ffmpeg jaeger run-jaeger clean
+.PHONY: help all gen gen-check build run test test-unit test-race lint bench fuzz loadtest wsload screenshots chromium ffmpeg jaeger run-jaeger clean
 
 ## help: list the targets
 help:
@@ -35,6 +35,19 @@ test-race: ffmpeg
 ## lint: golangci-lint (gofmt, goimports, vet, staticcheck, errcheck, …; pinned in tools/lint)
 lint:
 	$(LINT) run ./...
+
+# FUZZ_TARGETS are package:FuzzTarget pairs; `make test` runs their seed
+# corpora (and testdata/fuzz regressions) like any test.
+FUZZ_TARGETS := ./cmd/gateway/handler:FuzzParams ./cmd/gateway/handler:FuzzFormReader ./cmd/gateway/auth:FuzzVerify \
+	./pkg/apitime:FuzzMillis ./pkg/mediakey:FuzzIsPublished ./pkg/telemetry:FuzzRedact ./pkg/moderation:FuzzMask
+FUZZTIME ?= 30s
+
+## fuzz: run every fuzz target for FUZZTIME each (default 30s); new failures land in testdata/fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 ## bench: Go benchmarks
 bench:

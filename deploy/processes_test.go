@@ -76,8 +76,9 @@ var processes = []process{
 		name: "gateway", k8s: "douyin-gateway", image: "douyin", target: "runtime",
 		listen: "HTTP_ADDR", listenOf: func(c config.Config) string { return c.HTTPAddr },
 		spool: true,
-		// KAFKA_BROKERS: every replica reads the message events for live chat.
-		needs:        needs([]string{"HTTP_ADDR", "JWT_SECRET", "PUBLIC_URL", "ETCD_ENDPOINTS", "ADMIN_ADDR", "KAFKA_BROKERS"}, s3Needs),
+		// REDIS_ADDR: the rate limits every replica shares; KAFKA_BROKERS:
+		// every replica reads the message events for live chat.
+		needs:        needs([]string{"HTTP_ADDR", "JWT_SECRET", "PUBLIC_URL", "REDIS_ADDR", "ETCD_ENDPOINTS", "ADMIN_ADDR", "KAFKA_BROKERS"}, s3Needs),
 		peers:        []string{"user", "video", "interaction", "message"},
 		waitForPeers: true,
 	},
@@ -220,6 +221,10 @@ func sampleValue(t *testing.T, v configVar) (string, any) {
 		return "SCRAM-SHA-512", "SCRAM-SHA-512"
 	case v.name == "DOUYIN_SHUTDOWN_DRAIN": // must exceed the refresh (17s)
 		return "18s", 18 * time.Second
+	case v.name == "DOUYIN_RATE_LIMITS": // validated: on or off
+		return "off", "off"
+	case v.typ == reflect.TypeOf(config.Rate{}):
+		return "7/1m", config.Rate{N: 7, Per: time.Minute}
 	case v.typ == reflect.TypeOf(time.Duration(0)):
 		return "17s", 17 * time.Second
 	case v.typ.Kind() == reflect.String:

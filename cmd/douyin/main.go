@@ -55,6 +55,7 @@ func main() {
 	flag.Parse()
 	log := telemetry.NewLogger(os.Stderr, "douyin")
 	slog.SetDefault(log)
+	telemetry.FrameworkLogsTo(os.Stderr)
 	cfg, err := config.Load(config.FromFlagOrEnv(*configPath))
 	if err != nil {
 		log.Error("load config", "err", err)

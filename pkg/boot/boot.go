@@ -24,6 +24,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/events"
 	"github.com/douyin-go/douyin/pkg/metrics"
+	"github.com/douyin-go/douyin/pkg/moderation"
 	"github.com/douyin-go/douyin/pkg/rpc"
 	"github.com/douyin-go/douyin/pkg/storage"
 	"github.com/douyin-go/douyin/pkg/telemetry"
@@ -235,6 +236,12 @@ func (d *Deps) For(name string) *Deps {
 	return &own
 }
 
+// Words are the configured sensitive words (nil: none); see
+// pkg/moderation.
+func (d *Deps) Words() (*moderation.Filter, error) {
+	return moderation.Load(d.Config.Moderation.Words)
+}
+
 // Clients builds this component's clients of the other services, through
 // etcd when configured.
 func (d *Deps) Clients() (*rpc.Clients, error) {
@@ -245,7 +252,8 @@ func (d *Deps) Clients() (*rpc.Clients, error) {
 // addr; Serve registers it at that address.
 func (d *Deps) ServerSuite(addr string) rpc.ServerSuite {
 	d.listen = addr
-	return rpc.ServerSuite{Name: d.Name, Addr: addr, Metrics: d.Metrics, Tracer: d.Tracer, Traced: d.Tracing.Exporting()}
+	return rpc.ServerSuite{Name: d.Name, Addr: addr, Metrics: d.Metrics, Tracer: d.Tracer, Traced: d.Tracing.Exporting(),
+		MaxConcurrent: d.Config.RPC.MaxConcurrent}
 }
 
 // Close releases the connections.

@@ -20,6 +20,7 @@ func Main(c Component) {
 	flag.Parse()
 	log := telemetry.NewLogger(os.Stderr, c.Name)
 	slog.SetDefault(log)
+	telemetry.FrameworkLogsTo(os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if err := runOne(ctx, config.FromFlagOrEnv(*configPath), c, log); err != nil {

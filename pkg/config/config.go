@@ -3,6 +3,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -88,12 +89,15 @@ type Config struct {
 	// in China.
 	TimeZone string `yaml:"time_zone" env:"TIME_ZONE"`
 
-	JWT      JWT      `yaml:"jwt" envPrefix:"JWT_"`
-	Services Services `yaml:"services" envPrefix:"SVC_"`
-	Storage  Storage  `yaml:"storage" envPrefix:"S3_"`
-	Upload   Upload   `yaml:"upload" envPrefix:"UPLOAD_"`
-	RPC      RPC      `yaml:"rpc" envPrefix:"RPC_"`
-	Live     Live     `yaml:"live" envPrefix:"LIVE_"`
+	JWT        JWT        `yaml:"jwt" envPrefix:"JWT_"`
+	Services   Services   `yaml:"services" envPrefix:"SVC_"`
+	Storage    Storage    `yaml:"storage" envPrefix:"S3_"`
+	Upload     Upload     `yaml:"upload" envPrefix:"UPLOAD_"`
+	RPC        RPC        `yaml:"rpc" envPrefix:"RPC_"`
+	Live       Live       `yaml:"live" envPrefix:"LIVE_"`
+	HTTP       HTTP       `yaml:"http" envPrefix:"HTTP_"`
+	RateLimits RateLimits `yaml:"rate_limits"`
+	Moderation Moderation `yaml:"moderation" envPrefix:"MODERATION_"`
 }
 
 // JWT configures the tokens issued by register and login.
@@ -149,15 +153,70 @@ type KafkaSASL struct {
 // Upload limits publishing.
 type Upload struct {
 	MaxBytes int64 `yaml:"max_bytes" env:"MAX_BYTES"`
+	// Timeout bounds reading one upload's body, however slowly it comes.
+	Timeout time.Duration `yaml:"timeout" env:"TIMEOUT"`
+	// MaxConcurrent and MaxConcurrentPerUser bound the uploads one gateway
+	// instance reads at once, in all and for one user.
+	MaxConcurrent        int `yaml:"max_concurrent" env:"MAX_CONCURRENT"`
+	MaxConcurrentPerUser int `yaml:"max_concurrent_per_user" env:"MAX_CONCURRENT_PER_USER"`
+	// MediaTimeout bounds each ffprobe and ffmpeg run on an upload.
+	MediaTimeout time.Duration `yaml:"media_timeout" env:"MEDIA_TIMEOUT"`
 }
 
-// RPC tunes every Kitex client.
+// RPC tunes every Kitex client and server.
 type RPC struct {
 	Timeout        time.Duration `yaml:"timeout" env:"TIMEOUT"`
 	ConnectTimeout time.Duration `yaml:"connect_timeout" env:"CONNECT_TIMEOUT"`
 	// IdleConns is how many connections to each service instance a client
 	// keeps open between calls.
 	IdleConns int `yaml:"idle_conns" env:"IDLE_CONNS"`
+	// MaxConcurrent is how many requests one method of one service
+	// instance runs at once; more are refused at once (overload).
+	MaxConcurrent int `yaml:"max_concurrent" env:"MAX_CONCURRENT"`
+}
+
+// HTTP bounds how long the gateway waits on a client. With the default
+// netpoll transport a read or write timeout bounds each wait for the
+// client (a stalled client is dropped; a slow one that keeps sending is
+// not); the idle timeout bounds a keep-alive connection between requests.
+type HTTP struct {
+	ReadTimeout  time.Duration `yaml:"read_timeout" env:"READ_TIMEOUT"`
+	WriteTimeout time.Duration `yaml:"write_timeout" env:"WRITE_TIMEOUT"`
+	IdleTimeout  time.Duration `yaml:"idle_timeout" env:"IDLE_TIMEOUT"`
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-For / X-Real-IP the gateway believes; empty means
+	// the client address is the connection's peer.
+	TrustedProxies []string `yaml:"trusted_proxies" env:"TRUSTED_PROXIES" envSeparator:","`
+}
+
+// RateLimits are the per-client limits of the gateway, kept in Redis so
+// every replica shares them. Each is a Rate such as "10/1m".
+type RateLimits struct {
+	// Mode is "on" (the default) or "off", which turns every limit off
+	// (load tests, suites registering many users from one address).
+	Mode string `yaml:"mode" env:"RATE_LIMITS"`
+	// Per client IP.
+	Register Rate `yaml:"register" env:"RATE_LIMIT_REGISTER"`
+	Login    Rate `yaml:"login" env:"RATE_LIMIT_LOGIN"`
+	// FailedLogin is per username: past it, the account refuses logins,
+	// right or wrong, until the limit has room again.
+	FailedLogin Rate `yaml:"failed_login" env:"RATE_LIMIT_FAILED_LOGIN"`
+	// Per user.
+	Publish Rate `yaml:"publish" env:"RATE_LIMIT_PUBLISH"`
+	Comment Rate `yaml:"comment" env:"RATE_LIMIT_COMMENT"`
+	Message Rate `yaml:"message" env:"RATE_LIMIT_MESSAGE"`
+	Follow  Rate `yaml:"follow" env:"RATE_LIMIT_FOLLOW"`
+	Like    Rate `yaml:"like" env:"RATE_LIMIT_LIKE"`
+}
+
+// Off reports whether every limit is turned off.
+func (r RateLimits) Off() bool { return strings.EqualFold(r.Mode, "off") }
+
+// Moderation configures the sensitive-word filter.
+type Moderation struct {
+	// Words is a word-list file (one word per line, # comments); empty
+	// means the list built into the binary, "none" means no filtering.
+	Words string `yaml:"words" env:"WORDS"`
 }
 
 // Live bounds the live chat sockets of one gateway.
@@ -194,9 +253,26 @@ func Default() Config {
 			Message:     "127.0.0.1:8884",
 		},
 		Storage: Storage{Bucket: "douyin"},
-		Upload:  Upload{MaxBytes: 100 << 20},
-		RPC:     RPC{Timeout: 3 * time.Second, ConnectTimeout: 500 * time.Millisecond, IdleConns: 64},
-		Live:    Live{MaxConnsPerUser: 8, MaxConns: 10000},
+		Upload: Upload{
+			MaxBytes: 100 << 20, Timeout: 10 * time.Minute, MediaTimeout: time.Minute,
+			MaxConcurrent: 8, MaxConcurrentPerUser: 2,
+		},
+		RPC:  RPC{Timeout: 3 * time.Second, ConnectTimeout: 500 * time.Millisecond, IdleConns: 64, MaxConcurrent: 256},
+		Live: Live{MaxConnsPerUser: 8, MaxConns: 10000},
+		HTTP: HTTP{ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute},
+		// Far above what the official client does in normal use; it only
+		// polls chat and pages the feed, which are not limited.
+		RateLimits: RateLimits{
+			Mode:        "on",
+			Register:    Rate{N: 20, Per: time.Hour},
+			Login:       Rate{N: 60, Per: 10 * time.Minute},
+			FailedLogin: Rate{N: 10, Per: 15 * time.Minute},
+			Publish:     Rate{N: 30, Per: time.Hour},
+			Comment:     Rate{N: 30, Per: time.Minute},
+			Message:     Rate{N: 60, Per: time.Minute},
+			Follow:      Rate{N: 60, Per: time.Minute},
+			Like:        Rate{N: 120, Per: time.Minute},
+		},
 	}
 }
 
@@ -231,6 +307,20 @@ func (c Config) validate() error {
 	}
 	if _, err := c.Location(); err != nil {
 		return err
+	}
+	if m := strings.ToLower(c.RateLimits.Mode); m != "" && m != "on" && m != "off" {
+		return fmt.Errorf("rate_limits mode must be on or off, got %q", c.RateLimits.Mode)
+	}
+	for name, d := range map[string]time.Duration{
+		"http read_timeout": c.HTTP.ReadTimeout, "http write_timeout": c.HTTP.WriteTimeout,
+		"http idle_timeout": c.HTTP.IdleTimeout, "upload timeout": c.Upload.Timeout, "upload media_timeout": c.Upload.MediaTimeout,
+	} {
+		if d <= 0 {
+			return fmt.Errorf("%s must be positive, got %s", name, d)
+		}
+	}
+	if c.Upload.MaxConcurrent <= 0 || c.Upload.MaxConcurrentPerUser <= 0 || c.RPC.MaxConcurrent <= 0 {
+		return errors.New("upload max_concurrent, upload max_concurrent_per_user and rpc max_concurrent must be positive")
 	}
 	return c.validateInfra()
 }

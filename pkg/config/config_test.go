@@ -60,6 +60,13 @@ func TestLoadRejects(t *testing.T) {
 		{"unknown time zone", map[string]string{"DOUYIN_TIME_ZONE": "Mars/Olympus"}},
 		{"no live sockets per user", map[string]string{"DOUYIN_LIVE_MAX_CONNS_PER_USER": "0"}},
 		{"no live sockets", map[string]string{"DOUYIN_LIVE_MAX_CONNS": "-1"}},
+		{"rate limits neither on nor off", map[string]string{"DOUYIN_RATE_LIMITS": "maybe"}},
+		{"rate without a period", map[string]string{"DOUYIN_RATE_LIMIT_LOGIN": "10"}},
+		{"rate with a bad period", map[string]string{"DOUYIN_RATE_LIMIT_LOGIN": "10/often"}},
+		{"negative rate", map[string]string{"DOUYIN_RATE_LIMIT_LOGIN": "-1/1m"}},
+		{"zero read timeout", map[string]string{"DOUYIN_HTTP_READ_TIMEOUT": "0s"}},
+		{"zero upload timeout", map[string]string{"DOUYIN_UPLOAD_TIMEOUT": "0s"}},
+		{"no concurrent uploads", map[string]string{"DOUYIN_UPLOAD_MAX_CONCURRENT": "0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,5 +135,28 @@ func TestLoadRejectsInconsistentInfrastructure(t *testing.T) {
 				t.Fatal("accepted")
 			}
 		})
+	}
+}
+
+func TestRateLimits(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "douyin.yaml")
+	if err := os.WriteFile(file, []byte("rate_limits:\n  comment: 5/10s\n  like: unlimited\n  message: \"0\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DOUYIN_RATE_LIMIT_REGISTER", "3/1h")
+	cfg, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := cfg.RateLimits
+	if l.Off() || l.Comment != (Rate{N: 5, Per: 10 * time.Second}) || l.Register != (Rate{N: 3, Per: time.Hour}) ||
+		!l.Like.Unlimited() || !l.Message.Unlimited() || l.Login != Default().RateLimits.Login {
+		t.Fatalf("rate limits %+v", l)
+	}
+	for _, mode := range []string{"off", "OFF"} {
+		t.Setenv("DOUYIN_RATE_LIMITS", mode)
+		if cfg, err := Load(""); err != nil || !cfg.RateLimits.Off() {
+			t.Fatalf("DOUYIN_RATE_LIMITS=%s: %v, off=%v", mode, err, cfg.RateLimits.Off())
+		}
 	}
 }

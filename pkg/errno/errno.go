@@ -39,22 +39,29 @@ func (e ErrNo) Is(target error) bool {
 
 // Stable codes. Never renumber: clients and tools depend on them.
 var (
-	Success        = ErrNo{0, "success"}
-	ServiceErr     = ErrNo{10001, "internal server error, please try again"}
-	ParamErr       = ErrNo{10002, "invalid parameter"}
-	TokenMissing   = ErrNo{10003, "token is required"}
-	TokenInvalid   = ErrNo{10004, "token is invalid or expired"}
-	ServiceUnavail = ErrNo{10005, "service temporarily unavailable, please try again"}
+	Success          = ErrNo{0, "success"}
+	ServiceErr       = ErrNo{10001, "internal server error, please try again"}
+	ParamErr         = ErrNo{10002, "invalid parameter"}
+	TokenMissing     = ErrNo{10003, "token is required"}
+	TokenInvalid     = ErrNo{10004, "token is invalid or expired"}
+	ServiceUnavail   = ErrNo{10005, "service temporarily unavailable, please try again"}
+	RateLimited      = ErrNo{10006, "too many requests, please slow down and try again later"}
+	Overloaded       = ErrNo{10007, "the server is busy, please try again in a moment"}
+	NotFound         = ErrNo{10008, "not found"}
+	MethodNotAllowed = ErrNo{10009, "method not allowed on this route"}
+	TextNotAllowed   = ErrNo{10010, "the text contains words that are not allowed"}
 
 	UserAlreadyExist = ErrNo{11001, "username already exists"}
 	UserNotExist     = ErrNo{11002, "user not found"}
 	LoginFailed      = ErrNo{11003, "wrong username or password"}
 	FollowSelf       = ErrNo{11004, "you cannot follow yourself"}
 	BadActionType    = ErrNo{11005, "action_type is not supported"}
+	LoginLocked      = ErrNo{11006, "too many failed logins for this account, please try again later"}
 
 	VideoNotExist   = ErrNo{12001, "video not found"}
 	VideoInvalid    = ErrNo{12002, "the uploaded file is not a playable video"}
 	VideoTooLarge   = ErrNo{12003, "the uploaded file is too large"}
+	UploadsBusy     = ErrNo{12004, "too many uploads in progress, please wait for one to finish"}
 	CommentNotExist = ErrNo{12101, "comment not found"}
 	CommentNotOwner = ErrNo{12102, "only the author can delete a comment"}
 

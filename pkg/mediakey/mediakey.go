@@ -40,5 +40,5 @@ func IsPublished(key string) bool {
 		name, ok = strings.CutPrefix(key, coversPrefix)
 	}
 	return ok && name != "" && len(name) <= maxNameLen && utf8.ValidString(name) &&
-		!strings.ContainsAny(name, "/\\\x00") && !strings.Contains(name, "..")
+		!strings.HasPrefix(name, ".") && !strings.ContainsAny(name, "/\\\x00") && !strings.Contains(name, "..")
 }

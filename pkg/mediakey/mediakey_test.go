@@ -21,6 +21,8 @@ func TestIsPublished(t *testing.T) {
 		{"videos/a/b.mp4", false},
 		{"videos/../uploads/x", false},
 		{"videos/..", false},
+		{"videos/.", false},
+		{"covers/.hidden", false},
 		{"videos/a\\b", false},
 		{"videos/a\x00.mp4", false},
 		{"videos/\xff\xfe.mp4", false},

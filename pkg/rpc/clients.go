@@ -26,9 +26,10 @@ type Clients struct {
 // retryable lists, per service, the methods that may be retried on any
 // failure: reads, and writes that are idempotent by design (following or
 // liking twice changes nothing). Other writes are retried only when no
-// connection could be made.
+// connection could be made. Login is not retried on a timeout: it is all
+// bcrypt, and a retry would add hashing to a server already too slow.
 var retryable = map[string][]string{
-	UserService:        {"Login", "GetUser", "MGetUsers", "FollowList", "FollowerList", "FriendList", "Follow"},
+	UserService:        {"GetUser", "MGetUsers", "FollowList", "FollowerList", "FriendList", "Follow"},
 	VideoService:       {"Feed", "PublishList", "MGetVideos", "VideoAuthors"},
 	InteractionService: {"FavoriteList", "MIsFavorite", "CommentList", "FavoriteAction"},
 	MessageService:     {"Chat", "LatestMessages"},

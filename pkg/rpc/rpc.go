@@ -60,6 +60,9 @@ type ServerSuite struct {
 	// provider).
 	Traced bool
 	Tracer trace.TracerProvider
+	// MaxConcurrent bounds the requests one method runs at once; more are
+	// refused with errno.Overloaded (0: no bound).
+	MaxConcurrent int
 }
 
 // Options implements server.Suite: TTHeader framing, tracing, metrics,
@@ -79,7 +82,7 @@ func (s ServerSuite) Options() []server.Option {
 		// Before the tracing suite: its spans report under s.Name.
 		opts = append(opts, server.WithMiddleware(markComponent(s.Tracer)), server.WithSuite(tracing.NewServerSuite()))
 	}
-	opts = append(opts, server.WithMiddleware(s.Metrics.KitexServer(s.Name)))
+	opts = append(opts, server.WithMiddleware(s.Metrics.KitexServer(s.Name)), server.WithMiddleware(overloadGuard(s.Name, s.MaxConcurrent)))
 	if addr, err := net.ResolveTCPAddr("tcp", s.Addr); err == nil {
 		opts = append(opts, server.WithServiceAddr(addr))
 	}
@@ -276,6 +279,9 @@ type Response interface {
 // failure keeps its errno. resp is only read when err is nil (Kitex
 // returns a nil response with an error).
 func Check(resp Response, err error) error {
+	if bizErr, ok := kerrors.FromBizStatusError(err); ok {
+		return errno.ErrNo{Code: bizErr.BizStatusCode(), Msg: bizErr.BizMessage()}
+	}
 	if err != nil {
 		return errno.ServiceUnavail
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudwego/kitex/pkg/kerrors"
 	"github.com/cloudwego/kitex/pkg/rpcinfo"
 	"github.com/cloudwego/kitex/server"
 
@@ -33,6 +34,7 @@ func TestResult(t *testing.T) {
 		{"transport failure", transport, nil, &errno.ServiceUnavail},
 		{"transport failure wins over a response", transport, &base.BaseResp{}, &errno.ServiceUnavail},
 		{"missing base response", nil, nil, &errno.ErrNo{Code: errno.ServiceErr.Code}},
+		{"business status of the server (overload)", kerrors.NewBizStatusError(errno.Overloaded.Code, errno.Overloaded.Msg), nil, &errno.Overloaded},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

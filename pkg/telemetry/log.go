@@ -9,9 +9,9 @@ import (
 )
 
 // NewLogger returns a text logger whose lines carry trace_id and span_id
-// when logged with a context inside a span.
+// when logged with a context inside a span, with secrets redacted.
 func NewLogger(w io.Writer, service string) *slog.Logger {
-	return slog.New(traceHandler{slog.NewTextHandler(w, nil)}).With("service", service)
+	return slog.New(redactingHandler{traceHandler{slog.NewTextHandler(w, nil)}}).With("service", service)
 }
 
 type traceHandler struct{ slog.Handler }

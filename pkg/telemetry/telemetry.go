@@ -34,9 +34,13 @@ type Tracing struct {
 	providers map[string]*sdktrace.TracerProvider
 }
 
-// NewTracing exports every component's spans through exporter; sync
-// exports each span as it ends instead of batching.
+// NewTracing exports every component's spans through exporter, each
+// span redacted first (see Redact); sync exports each span as it ends
+// instead of batching.
 func NewTracing(exporter sdktrace.SpanExporter, sync bool) *Tracing {
+	if exporter != nil {
+		exporter = redactingExporter{exporter}
+	}
 	return &Tracing{exporter: exporter, sync: sync, providers: map[string]*sdktrace.TracerProvider{}}
 }
 

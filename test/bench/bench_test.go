@@ -64,6 +64,7 @@ func start(b *testing.B) *fixture {
 	}
 	// The embedded default as `make run` has it: SQLite, in-process servers.
 	cfg := allinonetest.Config(b, dir)
+	cfg.RateLimits.Mode = "off" // a load test, from one address
 	stop := allinonetest.Start(b, cfg)
 	stopShared = func() { _ = stop(); _ = os.RemoveAll(dir) }
 	f := &fixture{base: "http://" + cfg.HTTPAddr}
@@ -71,7 +72,7 @@ func start(b *testing.B) *fixture {
 		UserID int64  `json:"user_id"`
 		Token  string `json:"token"`
 	}
-	post(b, f.base+"/douyin/user/register/?username=bench&password=pw", &reg)
+	post(b, f.base+"/douyin/user/register/?username=bench&password=bench-pw", &reg)
 	f.token, f.user = reg.Token, reg.UserID
 	f.video = makeVideo(b, dir)
 	for i := 0; i < 30; i++ {

@@ -223,7 +223,7 @@ func (d *deploymentState) keepRegistering(t *testing.T) (finish func() (int, []s
 				return
 			default:
 			}
-			res, err := http.PostForm("http://"+d.gateway+"/douyin/user/register/", url.Values{"username": {fmt.Sprintf("roll_%s_%d", testutil.RandomHex(3), i)}, "password": {"pw"}})
+			res, err := http.PostForm("http://"+d.gateway+"/douyin/user/register/", url.Values{"username": {fmt.Sprintf("roll_%s_%d", testutil.RandomHex(3), i)}, "password": {"secret1"}})
 			if err != nil {
 				failed = append(failed, err.Error())
 				continue
@@ -270,6 +270,8 @@ func deploy(t *testing.T) *deploymentState {
 		"DOUYIN_JWT_SECRET=" + jwtSecret,
 		"DOUYIN_PUBLIC_URL=http://" + d.gateway,
 		"DOUYIN_ADVERTISE_HOST=127.0.0.1",
+		// The e2e suite registers many users from one address.
+		"DOUYIN_RATE_LIMITS=off",
 		"DOUYIN_DATA_DIR=" + filepath.Join(tmp, "data"),
 		"DOUYIN_ETCD_LEASE_TTL=3s",
 		// Clients refresh fast and servers drain a little longer, so the
@@ -328,7 +330,7 @@ type deploymentState struct {
 
 func (d *deploymentState) register(t *testing.T, name string) (string, int64) {
 	t.Helper()
-	res, err := http.PostForm("http://"+d.gateway+"/douyin/user/register/", url.Values{"username": {name}, "password": {"pw"}})
+	res, err := http.PostForm("http://"+d.gateway+"/douyin/user/register/", url.Values{"username": {name}, "password": {"secret1"}})
 	if err != nil {
 		t.Fatal(err)
 	}

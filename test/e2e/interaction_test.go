@@ -212,6 +212,8 @@ func TestInteractionBadInput(t *testing.T) {
 		{"empty comment", "/douyin/comment/action/", url.Values{"video_id": {video}, "action_type": {"1"}, "comment_text": {""}, "token": {alice.token}}, errno.ParamErr, "comment_text must not be empty"},
 		{"blank comment", "/douyin/comment/action/", url.Values{"video_id": {video}, "action_type": {"1"}, "comment_text": {" \n\t "}, "token": {alice.token}}, errno.ParamErr, "comment_text must not be empty"},
 		{"missing comment_text", "/douyin/comment/action/", url.Values{"video_id": {video}, "action_type": {"1"}, "token": {alice.token}}, errno.ParamErr, "comment_text must not be empty"},
+		{"comment with a control character", "/douyin/comment/action/", url.Values{"video_id": {video}, "action_type": {"1"}, "comment_text": {"hi\x00"}, "token": {alice.token}}, errno.ParamErr, "comment_text must not contain control characters"},
+		{"comment with invalid UTF-8", "/douyin/comment/action/", url.Values{"video_id": {video}, "action_type": {"1"}, "comment_text": {"hi \xff"}, "token": {alice.token}}, errno.ParamErr, "comment_text must be valid UTF-8 text"},
 		{"501-character comment", "/douyin/comment/action/", url.Values{"video_id": {video}, "action_type": {"1"}, "comment_text": {strings.Repeat("长", 501)}, "token": {alice.token}}, errno.ParamErr, "comment_text must be at most 500 characters"},
 		{"comment action_type 0", "/douyin/comment/action/", url.Values{"video_id": {video}, "action_type": {"0"}, "token": {alice.token}}, errno.BadActionType, ""},
 		{"delete without comment_id", "/douyin/comment/action/", url.Values{"video_id": {video}, "action_type": {"2"}, "token": {alice.token}}, errno.ParamErr, "comment_id is required"},

@@ -329,6 +329,8 @@ func TestMessageBadInput(t *testing.T) {
 		{"send to self", action, send(url.Values{"to_user_id": {id(alice.id)}}), errno.MessageToSelf},
 		{"empty content", action, send(url.Values{"content": {""}}), errno.ParamErr},
 		{"whitespace-only content", action, send(url.Values{"content": {" \t\n  "}}), errno.ParamErr},
+		{"content with a control character", action, send(url.Values{"content": {"hi\x07"}}), errno.ParamErr},
+		{"content with invalid UTF-8", action, send(url.Values{"content": {"hi \xc3\x28"}}), errno.ParamErr},
 		{"1001-character content", action, send(url.Values{"content": {strings.Repeat("字", 1001)}}), errno.ParamErr},
 		{"missing content", action, send(url.Values{"content": absent}), errno.ParamErr},
 		{"action_type 2", action, send(url.Values{"action_type": {"2"}}), errno.BadActionType},
@@ -364,5 +366,17 @@ func TestMessageBadInput(t *testing.T) {
 	raw := s.call(http.MethodGet, chatURL, url.Values{"token": {bob.token}, "to_user_id": {id(alice.id)}})
 	if b, _ := json.Marshal(raw["message_list"]); !bytes.Equal(b, []byte("[]")) {
 		t.Fatalf("message_list of an empty chat: %s", b)
+	}
+}
+
+// Sensitive words are masked in what is stored and shown; a line break
+// inside a message is kept.
+func TestMessagesMaskSensitiveWords(t *testing.T) {
+	s := newSystem(t)
+	alice, bob := s.register("mask-alice"), s.register("mask-bob")
+	s.sendMessage(t, alice, bob, "加微信 on\nShit")
+	got := s.chat(t, bob, alice.id, "")
+	if len(got) != 1 || got[0].Content != "*** on\n****" {
+		t.Fatalf("chat %+v, want the message masked", got)
 	}
 }

@@ -80,10 +80,13 @@ func TestRegisterAndLoginErrors(t *testing.T) {
 		params url.Values
 		want   errno.ErrNo
 	}{
-		{"duplicate username", "/douyin/user/register/", url.Values{"username": {taken}, "password": {"p"}}, errno.UserAlreadyExist},
+		{"duplicate username", "/douyin/user/register/", url.Values{"username": {taken}, "password": {"secret1"}}, errno.UserAlreadyExist},
 		{"over-long username", "/douyin/user/register/", url.Values{"username": {long}, "password": {"p"}}, errno.ParamErr},
 		{"over-long password", "/douyin/user/register/", url.Values{"username": {"n1"}, "password": {long}}, errno.ParamErr},
 		{"empty password", "/douyin/user/register/", url.Values{"username": {"n2"}, "password": {""}}, errno.ParamErr},
+		{"five-character password", "/douyin/user/register/", url.Values{"username": {"n3"}, "password": {"12345"}}, errno.ParamErr},
+		{"zero-width space in the name", "/douyin/user/register/", url.Values{"username": {"ta\u200bken"}, "password": {"secret1"}}, errno.ParamErr},
+		{"sensitive word in the name", "/douyin/user/register/", url.Values{"username": {"fuck-" + taken}, "password": {"secret1"}}, errno.TextNotAllowed},
 		{"missing username", "/douyin/user/register/", url.Values{"password": {"p"}}, errno.ParamErr},
 		{"wrong password", "/douyin/user/login/", url.Values{"username": {taken}, "password": {"nope"}}, errno.LoginFailed},
 		{"unknown user", "/douyin/user/login/", url.Values{"username": {"ghost-" + taken}, "password": {"p"}}, errno.LoginFailed},

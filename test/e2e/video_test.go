@@ -212,6 +212,8 @@ func TestPublishBadInput(t *testing.T) {
 		{"empty file", url.Values{"token": {a.token}, "title": {"t"}}, map[string][]byte{"data": {}}, errno.VideoInvalid},
 		{"missing title", url.Values{"token": {a.token}}, map[string][]byte{"data": video}, errno.ParamErr},
 		{"blank title", url.Values{"token": {a.token}, "title": {"   "}}, map[string][]byte{"data": video}, errno.ParamErr},
+		{"title with invalid UTF-8", url.Values{"token": {a.token}, "title": {"bad \xff title"}}, map[string][]byte{"data": video}, errno.ParamErr},
+		{"title with a control character", url.Values{"token": {a.token}, "title": {"bad \x1b title"}}, map[string][]byte{"data": video}, errno.ParamErr},
 		{"101-character title", url.Values{"token": {a.token}, "title": {strings.Repeat("t", 101)}}, map[string][]byte{"data": video}, errno.ParamErr},
 		{"missing data", url.Values{"token": {a.token}, "title": {"t"}}, nil, errno.ParamErr},
 		{"missing token", url.Values{"title": {"t"}}, map[string][]byte{"data": video}, errno.TokenMissing},

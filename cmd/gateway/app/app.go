@@ -3,9 +3,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/cloudwego/hertz/pkg/app"
@@ -18,7 +20,9 @@ import (
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/cmd/gateway/handler"
 	"github.com/douyin-go/douyin/cmd/gateway/live"
+	"github.com/douyin-go/douyin/cmd/gateway/ratelimit"
 	"github.com/douyin-go/douyin/pkg/boot"
+	"github.com/douyin-go/douyin/pkg/cache"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/metrics"
@@ -30,7 +34,7 @@ import (
 
 // Component is the gateway as a process runs it.
 func Component() boot.Component {
-	return boot.Component{Name: rpc.Gateway, Needs: boot.NeedObjects | boot.NeedKafka, Build: build}
+	return boot.Component{Name: rpc.Gateway, Needs: boot.NeedObjects | boot.NeedKafka | boot.NeedCache, Build: build}
 }
 
 // build wires the gateway to the services. It refuses to start without a
@@ -49,7 +53,8 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		return nil, err
 	}
 	deps.Log.Info("serving the API", "listen", deps.Config.HTTPAddr, "public_url", deps.Config.PublicBase())
-	return New(Deps{Config: deps.Config, Clients: clients, Auth: tokens, Objects: deps.Objects, Metrics: deps.Metrics, Log: deps.Log, Tracer: deps.Tracer}), nil
+	return New(Deps{Config: deps.Config, Clients: clients, Auth: tokens, Objects: deps.Objects, Cache: deps.Cache,
+		Metrics: deps.Metrics, Log: deps.Log, Tracer: deps.Tracer})
 }
 
 // Deps are what the gateway is built from.
@@ -58,6 +63,8 @@ type Deps struct {
 	Clients *rpc.Clients
 	Auth    *auth.Auth
 	Objects storage.Objects
+	// Cache keeps the rate limits (nil: no limits).
+	Cache   *cache.Client
 	Metrics *metrics.Metrics // nil: none
 	Log     *slog.Logger
 	// Tracer reports the gateway's spans (nil: the global provider).
@@ -75,29 +82,59 @@ type Gateway struct {
 }
 
 // New builds the gateway listening on d.Config.HTTPAddr.
-func New(d Deps) *Gateway {
+func New(d Deps) (*Gateway, error) {
 	cfg, log := d.Config, d.Log
+	clientIP, err := ratelimit.ClientIP(cfg.HTTP.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("http trusted_proxies: %w", err)
+	}
+	var limits *ratelimit.Limiter
+	if d.Cache != nil {
+		limits = ratelimit.New(d.Cache.RDB, d.Cache.Prefix, cfg.RateLimits, log)
+	}
 	opts := []hertzconfig.Option{
 		server.WithHostPorts(cfg.HTTPAddr),
 		server.WithExitWaitTime(time.Second),
 		server.WithDisablePrintRoute(true),
+		// A stalled client is dropped within seconds; an idle keep-alive
+		// connection may wait longer for its next request. (Live chat
+		// sockets, once hijacked, keep their own time.)
+		server.WithReadTimeout(cfg.HTTP.ReadTimeout),
+		server.WithWriteTimeout(cfg.HTTP.WriteTimeout),
+		server.WithIdleTimeout(cfg.HTTP.IdleTimeout),
+		// Routes answer with and without their trailing slash; nothing
+		// redirects (a redirect would echo X-Forwarded-Prefix).
+		server.WithRedirectTrailingSlash(false),
+		server.WithRedirectFixedPath(false),
+		server.WithHandleMethodNotAllowed(true),
 		// Bodies are streamed so uploads are never held in memory whole;
 		// small bodies still read as usual.
 		server.WithStreamBody(true),
 		// Multipart forms are parsed when a handler asks, not up front, so
 		// publish sees the upload as a stream and can refuse it early.
 		server.WithDisablePreParseMultipartForm(true),
-		server.WithMaxRequestBodySize(maxFormBytes),
+		// In stream mode this is how much of a body Hertz reads before
+		// calling the handlers: with 1 they run as soon as the first body
+		// bytes arrive, so a declared oversized upload is refused at once
+		// even if the client then stalls. Bodies are bounded by
+		// limitFormBodies and by publish itself.
+		server.WithMaxRequestBodySize(1),
 	}
 	// Requests are spans only when spans leave the process (d.Tracer is
 	// set then): the instrumentation costs time on every request.
 	var traceCfg *hertztracing.Config
 	if d.Tracer != nil {
 		var tracer hertzconfig.Option
-		tracer, traceCfg = hertztracing.NewServerTracer()
+		tracer, traceCfg = hertztracing.NewServerTracer(
+			hertztracing.WithServerHttpRouteFormatter(routeName),
+			hertztracing.WithServerSpanNameFormatter(func(c *app.RequestContext) string {
+				return string(c.Method()) + " " + routeName(c)
+			}),
+		)
 		opts = append(opts, tracer)
 	}
 	h := server.New(opts...)
+	h.SetClientIPFunc(clientIP)
 	h.Use(recovery.Recovery(recovery.WithRecoveryHandler(func(ctx context.Context, c *app.RequestContext, err any, stack []byte) {
 		log.Error("panic while serving request", "path", string(c.Path()), "panic", err, "stack", string(stack))
 		c.JSON(http.StatusOK, map[string]any{"status_code": errno.ServiceErr.Code, "status_msg": errno.ServiceErr.Msg})
@@ -112,8 +149,21 @@ func New(d Deps) *Gateway {
 	// Live chat sockets are hijacked for good; Hertz must not pool them.
 	h.NoHijackConnPool = true
 	g := &Gateway{hertz: h, addr: cfg.HTTPAddr}
-	register(h, handler.New(d.Clients, d.Auth, d.Objects, cfg.Upload.MaxBytes), d.Auth, g.liveChat(d))
-	return g
+	hd := handler.New(handler.Deps{
+		RPC: d.Clients, Auth: d.Auth, Objects: d.Objects, Limits: limits,
+		Upload: cfg.Upload, ReadTimeout: cfg.HTTP.ReadTimeout,
+	})
+	register(h, hd, d.Auth, limits, g.liveChat(d))
+	return g, nil
+}
+
+// routeName is a request's route for traces: its pattern, or "unmatched",
+// so neither a span name nor a metric carries whatever path was sent.
+func routeName(c *app.RequestContext) string {
+	if r := c.FullPath(); r != "" {
+		return r
+	}
+	return "unmatched"
 }
 
 // liveChat builds the live chat server: its hub of sockets, and the feed
@@ -155,7 +205,7 @@ func limitFormBodies(limit int) app.HandlerFunc {
 		c.AbortWithStatusJSON(http.StatusOK, tooLarge)
 	}
 	return func(ctx context.Context, c *app.RequestContext) {
-		if string(c.Path()) == "/douyin/publish/action/" {
+		if strings.TrimSuffix(string(c.Path()), "/") == "/douyin/publish/action" {
 			c.Next(ctx)
 			return
 		}

@@ -24,7 +24,7 @@ import (
 
 var secret = []byte("0123456789abcdef-test-secret")
 
-func newAuth(t *testing.T, key []byte, ttl time.Duration, now func() time.Time) *auth.Auth {
+func newAuth(t testing.TB, key []byte, ttl time.Duration, now func() time.Time) *auth.Auth {
 	t.Helper()
 	a, err := auth.New(key, ttl, now)
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/gateway/auth"
 	"github.com/douyin-go/douyin/kitex_gen/video"
 	"github.com/douyin-go/douyin/kitex_gen/video/videoservice"
+	"github.com/douyin-go/douyin/pkg/cache"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/rpc"
@@ -60,8 +61,15 @@ var quietHertz sync.Once
 
 // startGateway serves the real gateway (cmd/gateway/app: its server
 // options, middleware and routes) over store with the given upload limit,
-// on a free port, against a fake video service.
+// on a free port, against a fake video service, with no rate limits.
 func startGateway(t *testing.T, store storage.Objects, limit int64) *gateway {
+	t.Helper()
+	return startGatewayWith(t, store, nil, func(cfg *config.Config) { cfg.Upload.MaxBytes = limit })
+}
+
+// startGatewayWith is startGateway keeping its rate limits in cache (nil:
+// none), with the default configuration changed by configure.
+func startGatewayWith(t *testing.T, store storage.Objects, cache *cache.Client, configure func(*config.Config)) *gateway {
 	t.Helper()
 	quietHertz.Do(func() { hlog.SetLevel(hlog.LevelFatal) })
 	a, err := auth.New([]byte(secret), time.Hour, nil)
@@ -71,8 +79,15 @@ func startGateway(t *testing.T, store storage.Objects, limit int64) *gateway {
 	videos := &fakeVideoClient{store: store}
 	cfg := config.Default()
 	cfg.HTTPAddr = testutil.FreeAddrs(t, 1)[0]
-	cfg.Upload.MaxBytes = limit
-	gw := app.New(app.Deps{Config: cfg, Clients: &rpc.Clients{Video: videos}, Auth: a, Objects: store, Log: testutil.QuietLog()})
+	cfg.Upload.MaxBytes = uploadLimit
+	if configure != nil {
+		configure(&cfg)
+	}
+	clients := &rpc.Clients{Video: videos, User: fakeUserClient{}, Interaction: fakeInteractionClient{}, Message: fakeMessageClient{}}
+	gw, err := app.New(app.Deps{Config: cfg, Clients: clients, Auth: a, Objects: store, Cache: cache, Log: testutil.QuietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = gw.Run(ctx) }()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudwego/hertz/pkg/app"
 
+	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/mediakey"
 	"github.com/douyin-go/douyin/pkg/storage"
 )
@@ -20,7 +21,7 @@ func (h *Handler) Media(ctx context.Context, c *app.RequestContext) {
 	// Only published media: no way to reach staged uploads or anything
 	// else in the bucket.
 	if !mediakey.IsPublished(key) {
-		c.String(http.StatusNotFound, "not found")
+		failHTTP(c, http.StatusNotFound, errNoMedia)
 		return
 	}
 	info, err := h.store.Stat(ctx, key)
@@ -31,7 +32,7 @@ func (h *Handler) Media(ctx context.Context, c *app.RequestContext) {
 	rng, err := storage.ParseRange(string(c.GetHeader("Range")), info.Size)
 	if err != nil {
 		c.Header("Content-Range", "bytes */"+strconv.FormatInt(info.Size, 10))
-		c.String(http.StatusRequestedRangeNotSatisfiable, "range not satisfiable")
+		failHTTP(c, http.StatusRequestedRangeNotSatisfiable, errno.ParamErr.WithMessage("range not satisfiable"))
 		return
 	}
 	obj, err := h.store.Get(ctx, key, rng)
@@ -61,10 +62,13 @@ func (h *Handler) Media(ctx context.Context, c *app.RequestContext) {
 	c.SetBodyStream(obj, int(obj.Length))
 }
 
+// errNoMedia answers a key that names no published media.
+var errNoMedia = errno.NotFound.WithMessage("no such media file")
+
 func mediaError(c *app.RequestContext, err error) {
 	if errors.Is(err, storage.ErrNotFound) {
-		c.String(http.StatusNotFound, "not found")
+		failHTTP(c, http.StatusNotFound, errNoMedia)
 		return
 	}
-	c.String(http.StatusBadGateway, "media temporarily unavailable")
+	failHTTP(c, http.StatusBadGateway, errno.ServiceUnavail.WithMessage("media temporarily unavailable, please try again"))
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/inprocess"
 	"github.com/douyin-go/douyin/pkg/storage"
 )
@@ -50,6 +52,14 @@ func mediaStore(t *testing.T) (storage.Objects, []byte, []byte) {
 	return store, video, cover
 }
 
+// setHeaders sets headers written "Key: value" on req.
+func setHeaders(req *http.Request, headers []string) {
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ": ")
+		req.Header.Set(k, v)
+	}
+}
+
 // get fetches path from the gateway with optional headers "Key: value".
 func (g *gateway) get(t *testing.T, method, path string, headers ...string) (*http.Response, []byte) {
 	t.Helper()
@@ -57,10 +67,7 @@ func (g *gateway) get(t *testing.T, method, path string, headers ...string) (*ht
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, h := range headers {
-		k, v, _ := strings.Cut(h, ": ")
-		req.Header.Set(k, v)
-	}
+	setHeaders(req, headers)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -181,11 +188,18 @@ func TestMediaServesOnlyVideosAndCovers(t *testing.T) {
 		"/media/videos/..%2Fuploads%2Fstaged",
 		"/media/videos%2F..%2Fsecret.txt",
 		"/media/%2e%2e/uploads/staged",
+		"/media/videos/a%00.mp4",
+		"/media/videos/%00",
+		"/media/videos/%FF%FE.mp4",
+		"/media/covers/%C3%28.jpg",
+		"/media/videos/" + strings.Repeat("a", 1100) + ".mp4",
+		"/media/videos/a.mp4%0d%0aX-Injected:%20yes",
 	} {
-		t.Run(path, func(t *testing.T) {
+		t.Run(path[:min(len(path), 60)], func(t *testing.T) {
 			resp, body := rawGet(t, g, path)
-			if resp.StatusCode != http.StatusNotFound {
-				t.Fatalf("GET %s: HTTP %d with %q, want 404", path, resp.StatusCode, body[:min(len(body), 60)])
+			var st status
+			if resp.StatusCode != http.StatusNotFound || json.Unmarshal(body, &st) != nil || st.StatusCode == nil || *st.StatusCode != errno.NotFound.Code {
+				t.Fatalf("GET %s: HTTP %d with %q, want 404 with status_code %d", path, resp.StatusCode, body[:min(len(body), 60)], errno.NotFound.Code)
 			}
 		})
 	}

@@ -5,14 +5,17 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/douyin-go/douyin/kitex_gen/video"
+	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
 )
 
@@ -292,4 +295,157 @@ func TestPublishListNeedsToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, decode(t, resp, nil), errno.TokenMissing)
+}
+
+// multipartHead is the start of a publish form whose parts come in the
+// given order, up to the first bytes of data, for raw requests.
+func multipartHead(boundary string, fields ...[2]string) string {
+	var b strings.Builder
+	for _, f := range fields {
+		fmt.Fprintf(&b, "--%s\r\nContent-Disposition: form-data; name=%q\r\n\r\n%s\r\n", boundary, f[0], f[1])
+	}
+	fmt.Fprintf(&b, "--%s\r\nContent-Disposition: form-data; name=\"data\"; filename=\"a.mp4\"\r\n\r\n", boundary)
+	return b.String()
+}
+
+// A token that comes before the data is checked before the data is read:
+// the answer arrives while the upload is still pending, and nothing is
+// spooled.
+func TestPublishChecksTheTokenBeforeTheData(t *testing.T) {
+	g := startGateway(t, newMemStore(), uploadLimit)
+	const boundary = "b0undary"
+	head := func(target string) string {
+		return "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=" + boundary +
+			"\r\nContent-Length: " + fmt.Sprint(uploadLimit) + "\r\n\r\n"
+	}
+	tests := []struct {
+		name   string
+		target string
+		fields [][2]string
+		want   errno.ErrNo
+	}{
+		{"bad token in the query", "/douyin/publish/action/?token=bad", [][2]string{{"title", "t"}}, errno.TokenInvalid},
+		{"bad token part before data", "/douyin/publish/action/", [][2]string{{"token", "bad"}, {"title", "t"}}, errno.TokenInvalid},
+		{"expired token part before data", "/douyin/publish/action", [][2]string{{"token", expiredToken(t, userID)}}, errno.TokenInvalid},
+		// An empty query token is absent: the form's token is the one checked.
+		{"empty query token, bad form token", "/douyin/publish/action/?token=", [][2]string{{"token", "bad"}}, errno.TokenInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := spoolDir(t)
+			st, answered := rawRequest(t, g, head(tt.target), append([]byte(multipartHead(boundary, tt.fields...)), randomBytes(64<<10, 13)...))
+			if !answered {
+				t.Fatal("no answer while the upload is pending: the data was read before the token was checked")
+			}
+			wantStatus(t, st, tt.want)
+			wantEmptyDir(t, dir)
+		})
+	}
+	if n := len(g.videos.publishes()); n != 0 {
+		t.Fatalf("%d Publish calls", n)
+	}
+}
+
+// stalledUpload starts an upload of user that sends its token and the
+// first 16 KiB of data, then stalls; closing the connection ends it.
+// (mime/multipart reads 4 KiB ahead, so a part is only seen whole once a
+// few KiB after it have arrived.)
+func stalledUpload(t *testing.T, g *gateway, tok string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(g.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	const boundary = "b0undary"
+	head := "POST /douyin/publish/action/ HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=" + boundary +
+		"\r\nContent-Length: " + fmt.Sprint(uploadLimit) + "\r\n\r\n"
+	if _, err := io.WriteString(conn, head+multipartHead(boundary, [2]string{"token", tok}, [2]string{"title", "t"})+string(randomBytes(16<<10, 15))); err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
+// Uploads past the per-user or per-instance bound are refused at once; a
+// finished upload gives its slot back.
+func TestPublishConcurrencyIsBounded(t *testing.T) {
+	g := startGatewayWith(t, newMemStore(), nil, func(cfg *config.Config) {
+		cfg.Upload.MaxConcurrent, cfg.Upload.MaxConcurrentPerUser = 3, 2
+	})
+	tok, other, third := g.token(t, userID), g.token(t, otherUserID), g.token(t, 9)
+	small := randomBytes(10<<10, 14)
+	stalled := []net.Conn{stalledUpload(t, g, tok), stalledUpload(t, g, tok)}
+	waitUntil(t, "the stalled uploads hold their slots", func() bool {
+		st := g.publish(t, nil, false, tokenPart(tok), titlePart("t"), dataPart(small))
+		return *st.StatusCode == errno.UploadsBusy.Code
+	})
+	// Another user still has room, until the instance is full.
+	wantStatus(t, g.publish(t, nil, false, tokenPart(other), titlePart("t"), dataPart(small)), errno.Success)
+	stalled = append(stalled, stalledUpload(t, g, other))
+	waitUntil(t, "the instance is full", func() bool {
+		return *g.publish(t, nil, false, tokenPart(third), titlePart("t"), dataPart(small)).StatusCode == errno.UploadsBusy.Code
+	})
+	for _, c := range stalled {
+		c.Close()
+	}
+	waitUntil(t, "closed uploads give their slots back", func() bool {
+		return *g.publish(t, nil, false, tokenPart(tok), titlePart("t"), dataPart(small)).StatusCode == errno.Success.Code
+	})
+}
+
+// waitUntil polls cond until it holds, failing after a generous bound.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("never: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A client that stalls in its headers or its body is dropped after the
+// read timeout; without it Hertz would wait minutes.
+func TestStalledClientsAreDropped(t *testing.T) {
+	g := startGatewayWith(t, newMemStore(), nil, func(cfg *config.Config) { cfg.HTTP.ReadTimeout = 300 * time.Millisecond })
+	tok := g.token(t, userID)
+	tests := []struct {
+		name string
+		send string
+	}{
+		{"partial headers", "GET /douyin/feed/ HTTP/1.1\r\nHost: x\r\nX-Slow: "},
+		{"partial form body", "POST /douyin/user/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntoken="},
+		{"partial upload", "POST /douyin/publish/action/ HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n" +
+			multipartHead("b", [2]string{"token", tok}) + "some"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := spoolDir(t)
+			conn, err := net.Dial("tcp", strings.TrimPrefix(g.base, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, tt.send); err != nil {
+				t.Fatal(err)
+			}
+			// The bound only keeps a broken server from hanging the test.
+			_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			_, err = io.Copy(io.Discard, conn)
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				t.Fatal("the server kept the stalled connection open")
+			}
+			waitUntil(t, "the partial upload is removed", func() bool { return len(mustReadDir(t, dir)) == 0 })
+		})
+	}
+}
+
+func mustReadDir(t *testing.T, dir string) []os.DirEntry {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
 }

@@ -31,6 +31,12 @@ func fail(c *app.RequestContext, err error) {
 	c.JSON(http.StatusOK, statusOf(err))
 }
 
+// failHTTP writes an error body with an HTTP status, for the routes that
+// answer as a file server does (media, static images).
+func failHTTP(c *app.RequestContext, status int, e errno.ErrNo) {
+	c.JSON(status, Status{StatusCode: e.Code, StatusMsg: e.Msg})
+}
+
 // reply writes body (which embeds Status) as the response.
 func reply(c *app.RequestContext, body any) {
 	c.JSON(http.StatusOK, body)

@@ -7,13 +7,14 @@ import (
 	"github.com/cloudwego/hertz/pkg/app"
 
 	"github.com/douyin-go/douyin/cmd/gateway/static"
+	"github.com/douyin-go/douyin/pkg/errno"
 )
 
 // Static serves the default avatar and background images.
 func (h *Handler) Static(_ context.Context, c *app.RequestContext) {
 	data, err := static.Files.ReadFile(c.Param("name"))
 	if err != nil {
-		c.String(http.StatusNotFound, "not found")
+		failHTTP(c, http.StatusNotFound, errno.NotFound.WithMessage("no such file"))
 		return
 	}
 	c.Header("Cache-Control", "public, max-age=86400")

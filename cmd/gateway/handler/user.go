@@ -31,10 +31,17 @@ func (h *Handler) Register(ctx context.Context, c *app.RequestContext) {
 	h.replyCredentials(c, resp, err)
 }
 
-// Login serves /douyin/user/login/.
+// Login serves /douyin/user/login/. An account whose failed logins used
+// up their budget refuses every login until it has room again.
 func (h *Handler) Login(ctx context.Context, c *app.RequestContext) {
 	p := paramsOf(c)
-	resp, err := h.rpc.User.Login(ctx, &user.LoginRequest{Username: p.String("username"), Password: p.String("password")})
+	req := &user.LoginRequest{Username: p.String("username"), Password: p.String("password")}
+	if err := h.limits.CheckLogin(ctx, req.Username); err != nil {
+		reply(c, credentialsResponse{Status: statusOf(err)})
+		return
+	}
+	resp, err := h.rpc.User.Login(ctx, req)
+	h.limits.RecordLogin(ctx, req.Username, rpc.Check(resp, err))
 	h.replyCredentials(c, resp, err)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudwego/hertz/pkg/app"
 
 	"github.com/douyin-go/douyin/cmd/gateway/web"
+	"github.com/douyin-go/douyin/pkg/errno"
 )
 
 // WebIndex serves the web client's page at /.
@@ -27,13 +28,9 @@ func (h *Handler) WebAsset(_ context.Context, c *app.RequestContext) {
 // stale client after an upgrade; scripts go out as text/javascript, which
 // ES modules require.
 func serveWebFile(c *app.RequestContext, name string) {
-	if name == "" || strings.Contains(name, "..") {
-		c.String(http.StatusNotFound, "not found")
-		return
-	}
 	data, err := web.Files.ReadFile(name)
-	if err != nil {
-		c.String(http.StatusNotFound, "not found")
+	if name == "" || strings.Contains(name, "..") || err != nil {
+		failHTTP(c, http.StatusNotFound, errno.NotFound.WithMessage("no such file"))
 		return
 	}
 	ctype := mime.TypeByExtension(path.Ext(name))

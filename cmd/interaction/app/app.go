@@ -33,6 +33,10 @@ func migrate(gdb *gorm.DB) error {
 
 // build wires the service to the video and user services.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
+	words, err := deps.Words()
+	if err != nil {
+		return nil, err
+	}
 	loc, err := deps.Config.Location()
 	if err != nil {
 		return nil, err
@@ -51,6 +55,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	}, service.Options{
 		Location:    loc,
 		CounterWait: deps.Config.CounterWait(),
+		Words:       words,
 	})
 	h := handler.New(svc, deps.Log)
 	return boot.Service{

@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/textrule"
 )
 
 // Comment actions.
@@ -29,6 +30,7 @@ func (s *Service) CommentAction(ctx context.Context, user, video int64, action i
 		if err != nil {
 			return nil, err
 		}
+		content = s.opts.Words.Mask(content)
 		if err := checkActor(user); err != nil {
 			return nil, err
 		}
@@ -59,12 +61,10 @@ func commentContent(text string) (string, error) {
 	switch {
 	case content == "":
 		return "", errno.ParamErr.WithMessage("comment_text must not be empty")
-	case !utf8.ValidString(content):
-		return "", errno.ParamErr.WithMessage("comment_text must be valid UTF-8 text")
 	case utf8.RuneCountInString(content) > dal.MaxCommentRunes:
 		return "", errno.ParamErr.WithMessagef("comment_text must be at most %d characters", dal.MaxCommentRunes)
 	}
-	return content, nil
+	return content, textrule.Text("comment_text", content, true)
 }
 
 // postComment stores the comment and returns it with its author as the

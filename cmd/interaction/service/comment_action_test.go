@@ -50,6 +50,8 @@ func TestCommentPost(t *testing.T) {
 		{name: "empty", user: poster, video: video, text: "", wantErr: errno.ParamErr, wantMsg: "comment_text must not be empty"},
 		{name: "only whitespace", user: poster, video: video, text: " \t\n\u3000 ", wantErr: errno.ParamErr, wantMsg: "comment_text must not be empty"},
 		{name: "invalid UTF-8", user: poster, video: video, text: "ok \xff", wantErr: errno.ParamErr},
+		{name: "control character", user: poster, video: video, text: "ok \x00", wantErr: errno.ParamErr, wantMsg: "comment_text must not contain control characters"},
+		{name: "sensitive words masked", user: poster, video: video, text: "what a Shit video", wantContent: "what a **** video"},
 		{name: "unknown video", user: poster, video: 999, text: "hi", wantErr: errno.VideoNotExist},
 		{name: "video_id 0", user: poster, video: 0, text: "hi", wantErr: errno.ParamErr},
 		{name: "no acting user", user: 0, video: video, text: "hi", wantErr: errno.TokenInvalid},

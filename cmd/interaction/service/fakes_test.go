@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/interaction/dal"
 	"github.com/douyin-go/douyin/cmd/interaction/service"
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/moderation"
 	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
@@ -47,7 +48,7 @@ func newWorld() *world {
 	w.svc = service.New(service.Deps{
 		Favorites: w.favorites, Comments: w.comments, Videos: w.videos, Users: w.users, Applied: w.waiter,
 		Clock: func() time.Time { return clock },
-	}, service.Options{Location: shanghai, CounterWait: 3 * time.Second})
+	}, service.Options{Location: shanghai, CounterWait: 3 * time.Second, Words: moderation.BuiltIn()})
 	return w
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/clock"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/moderation"
 	"github.com/douyin-go/douyin/pkg/paging"
 )
 
@@ -76,6 +77,8 @@ type Options struct {
 	// CounterWait bounds how long a like or a comment waits for the
 	// consumer groups that count it.
 	CounterWait time.Duration
+	// Words are the sensitive words masked in comments (nil: none).
+	Words *moderation.Filter
 }
 
 // Service implements the interaction use cases.

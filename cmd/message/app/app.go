@@ -34,6 +34,10 @@ func migrate(gdb *gorm.DB) error {
 // the user service may start later). Each message's event is relayed to
 // Kafka, where every gateway reads it for live chat.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
+	words, err := deps.Words()
+	if err != nil {
+		return nil, err
+	}
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	clients, err := deps.Clients()
 	if err != nil {
@@ -42,7 +46,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	svc := service.New(service.Deps{
 		Messages: &dal.Messages{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}, ReplicaLag: deps.Config.MySQLReplicaLag},
 		Users:    remote.Users{Client: clients.User},
-	}, service.Options{})
+	}, service.Options{Words: words})
 	h := handler.New(svc, deps.Log)
 	return boot.Service{
 		Deps:       deps,

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/textrule"
 )
 
 // ActionSend is the only message action.
@@ -35,6 +36,7 @@ func (s *Service) SendMessage(ctx context.Context, from, to int64, action int32,
 	if err != nil {
 		return err
 	}
+	content = s.opts.Words.Mask(content)
 	if err := s.userExists(ctx, to); err != nil {
 		return err
 	}
@@ -49,10 +51,8 @@ func trimContent(content string) (string, error) {
 	switch n := utf8.RuneCountInString(content); {
 	case n == 0:
 		return "", errno.ParamErr.WithMessage("content must not be empty")
-	case !utf8.ValidString(content):
-		return "", errno.ParamErr.WithMessage("content must be valid UTF-8 text")
 	case n > MaxContentLen:
 		return "", errno.ParamErr.WithMessagef("content must be at most %d characters", MaxContentLen)
 	}
-	return content, nil
+	return content, textrule.Text("content", content, true)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/message/service"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/moderation"
 	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
@@ -42,6 +43,9 @@ func TestSendMessage(t *testing.T) {
 		{"whitespace-only content", alice, bob, 1, " \n\t\u3000 ", fakes.NewUsers(alice, bob), nil, errno.ParamErr, ""},
 		{"1001 characters", alice, bob, 1, strings.Repeat("字", 1001), fakes.NewUsers(alice, bob), nil, errno.ParamErr, ""},
 		{"invalid UTF-8", alice, bob, 1, "hi \xff", fakes.NewUsers(alice, bob), nil, errno.ParamErr, ""},
+		{"control character", alice, bob, 1, "hi \x1b[2J", fakes.NewUsers(alice, bob), nil, errno.ParamErr, ""},
+		{"line breaks kept", alice, bob, 1, "line one\nline two", fakes.NewUsers(alice, bob), nil, nil, "line one\nline two"},
+		{"sensitive words masked", alice, bob, 1, "你是傻逼 FUCK", fakes.NewUsers(alice, bob), nil, nil, "你是** ****"},
 		{"unknown receiver", alice, 99, 1, "hello", fakes.NewUsers(alice, bob), nil, errno.UserNotExist, ""},
 		{"user service down", alice, bob, 1, "hello", &fakes.Users{Err: errno.ServiceUnavail}, nil, errno.ServiceUnavail, ""},
 		{"store fails", alice, bob, 1, "hello", fakes.NewUsers(alice, bob), errBoom, errBoom, ""},
@@ -49,7 +53,7 @@ func TestSendMessage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := &fakeStore{err: tt.storeErr}
-			svc := service.New(service.Deps{Messages: store, Users: tt.users, Clock: func() time.Time { return clock }}, service.Options{})
+			svc := service.New(service.Deps{Messages: store, Users: tt.users, Clock: func() time.Time { return clock }}, service.Options{Words: moderation.BuiltIn()})
 			err := svc.SendMessage(context.Background(), tt.from, tt.to, tt.action, tt.content)
 			if !errors.Is(err, tt.want) { // errors.Is(err, nil) means err == nil
 				t.Fatalf("err = %v, want %v", err, tt.want)

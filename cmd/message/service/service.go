@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/clock"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/moderation"
 )
 
 // MessageStore stores conversations and messages (see dal.Messages).
@@ -34,7 +35,10 @@ type Deps struct {
 }
 
 // Options are the service's settings.
-type Options struct{}
+type Options struct {
+	// Words are the sensitive words masked in messages (nil: none).
+	Words *moderation.Filter
+}
 
 // Service implements the message use cases.
 type Service struct {

@@ -32,6 +32,10 @@ func migrate(gdb *gorm.DB) error {
 
 // build wires the service.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
+	words, err := deps.Words()
+	if err != nil {
+		return nil, err
+	}
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
 	users := dal.NewUsers(deps.DB, deps.Cache)
 	applied := eventbus.NewApplied(deps.Cache)
@@ -46,6 +50,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		BackgroundURL: base + "/static/background.png",
 		BcryptCost:    bcrypt.DefaultCost,
 		CounterWait:   deps.Config.CounterWait(),
+		Words:         words,
 	})
 	h := handler.New(svc, deps.Log)
 	return boot.Service{

@@ -4,35 +4,50 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/textrule"
 )
 
-const maxCredentialLen = 32
+const (
+	maxCredentialLen = 32
+	// minPasswordLen is the shortest password a new account may have
+	// (accounts made before the rule still log in).
+	minPasswordLen = 6
+)
 
-func validateUsername(name string) error {
+// validateUsername checks a new name: 1 to 32 characters of one line of
+// text, no invisible formatting characters, no surrounding whitespace, and
+// no sensitive word (a name cannot be masked: it is refused).
+func (s *Service) validateUsername(name string) error {
 	switch n := utf8.RuneCountInString(name); {
 	case name == "":
 		return errno.ParamErr.WithMessage("username is required")
 	case n > maxCredentialLen:
 		return errno.ParamErr.WithMessagef("username must be at most %d characters", maxCredentialLen)
-	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return errno.ParamErr.WithMessage("username contains invalid characters")
-	case strings.TrimSpace(name) != name:
+	}
+	if err := textrule.Name("username", name); err != nil {
+		return err
+	}
+	if strings.TrimSpace(name) != name {
 		return errno.ParamErr.WithMessage("username must not start or end with whitespace")
+	}
+	if s.opts.Words.Contains(name) {
+		return errno.TextNotAllowed.WithMessage("the username contains a word that is not allowed")
 	}
 	return nil
 }
 
 func validatePassword(password string) error {
-	switch {
+	switch n := utf8.RuneCountInString(password); {
 	case password == "":
 		return errno.ParamErr.WithMessage("password is required")
-	case utf8.RuneCountInString(password) > maxCredentialLen:
+	case n < minPasswordLen:
+		return errno.ParamErr.WithMessagef("password must be at least %d characters", minPasswordLen)
+	case n > maxCredentialLen:
 		return errno.ParamErr.WithMessagef("password must be at most %d characters", maxCredentialLen)
 	}
 	return nil

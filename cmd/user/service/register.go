@@ -10,7 +10,7 @@ import (
 
 // Register creates an account and returns its id.
 func (s *Service) Register(ctx context.Context, username, password string) (int64, error) {
-	if err := validateUsername(username); err != nil {
+	if err := s.validateUsername(username); err != nil {
 		return 0, err
 	}
 	if err := validatePassword(password); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/douyin-go/douyin/cmd/user/dal"
 	"github.com/douyin-go/douyin/pkg/clock"
+	"github.com/douyin-go/douyin/pkg/moderation"
 	"github.com/douyin-go/douyin/pkg/paging"
 )
 
@@ -54,6 +55,8 @@ type Options struct {
 	// CounterWait bounds how long an action waits for the consumer groups
 	// that count its events, so counts read after it returns include it.
 	CounterWait time.Duration
+	// Words are the sensitive words no username may hold (nil: none).
+	Words *moderation.Filter
 }
 
 // Service implements the user use cases.

@@ -16,6 +16,7 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/moderation"
 	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
@@ -42,6 +43,7 @@ func newFixture() *fixture {
 		BackgroundURL: backgroundURL,
 		BcryptCost:    bcrypt.MinCost,
 		CounterWait:   counterWait,
+		Words:         moderation.BuiltIn(),
 	})
 	return f
 }
@@ -99,17 +101,25 @@ func TestRegisterValidation(t *testing.T) {
 		{"only spaces", "   ", okPass, &errno.ParamErr, "whitespace"},
 		{"trailing no-break space", "alice\u00a0", okPass, &errno.ParamErr, "whitespace"},
 		{"leading ideographic space", "\u3000alice", okPass, &errno.ParamErr, "whitespace"},
-		{"NUL inside", "ali\x00ce", okPass, &errno.ParamErr, "invalid characters"},
-		{"newline inside", "ali\nce", okPass, &errno.ParamErr, "invalid characters"},
+		{"NUL inside", "ali\x00ce", okPass, &errno.ParamErr, "control characters"},
+		{"newline inside", "ali\nce", okPass, &errno.ParamErr, "control characters"},
 		{"trailing tab", "alice\t", okPass, &errno.ParamErr, ""},
-		{"DEL inside", "ali\x7fce", okPass, &errno.ParamErr, "invalid characters"},
+		{"DEL inside", "ali\x7fce", okPass, &errno.ParamErr, "control characters"},
 		{"C1 control inside", "ali\u0085ce", okPass, &errno.ParamErr, ""},
-		{"invalid UTF-8", "ali\xffce", okPass, &errno.ParamErr, "invalid characters"},
+		{"invalid UTF-8", "ali\xffce", okPass, &errno.ParamErr, "UTF-8"},
+		{"zero-width space inside", "ali\u200bce", okPass, &errno.ParamErr, "invisible"},
+		{"right-to-left override", "\u202eecila", okPass, &errno.ParamErr, "invisible"},
+		{"byte order mark", "\ufeffalice", okPass, &errno.ParamErr, "invisible"},
+		{"sensitive word", "the fuck", okPass, &errno.TextNotAllowed, "not allowed"},
+		{"sensitive word in another case", "傻逼Boss", okPass, &errno.TextNotAllowed, "not allowed"},
 		{"empty password", "bob", "", &errno.ParamErr, "password"},
 		{"33-char password", "bob", strings.Repeat("p", 33), &errno.ParamErr, "password"},
 		{"32-char password", "bob", strings.Repeat("p", 32), nil, ""},
 		{"32 multibyte password", "bob", strings.Repeat("密", 32), nil, ""},
-		{"one-char password", "bob", "p", nil, ""},
+		{"one-char password", "bob", "p", &errno.ParamErr, "at least 6"},
+		{"5-char password", "bob", "abcde", &errno.ParamErr, "at least 6"},
+		{"5 multibyte chars", "bob", "密码密码密", &errno.ParamErr, "at least 6"},
+		{"6-char password", "bob", "abcdef", nil, ""},
 		{"password with spaces kept", "bob", " pass word ", nil, ""},
 	}
 	for _, tt := range tests {
@@ -161,7 +171,7 @@ func TestRegisterValidation(t *testing.T) {
 func TestRegisterDuplicate(t *testing.T) {
 	f := newFixture()
 	ctx := context.Background()
-	if _, err := f.svc.Register(ctx, "alice", "pw-1"); err != nil {
+	if _, err := f.svc.Register(ctx, "alice", "pw-one"); err != nil {
 		t.Fatal(err)
 	}
 	id, err := f.svc.Register(ctx, "alice", "another")
@@ -170,11 +180,11 @@ func TestRegisterDuplicate(t *testing.T) {
 		t.Fatalf("duplicate register returned id %d", id)
 	}
 	// The original account keeps its password.
-	if _, err := f.svc.Login(ctx, "alice", "pw-1"); err != nil {
+	if _, err := f.svc.Login(ctx, "alice", "pw-one"); err != nil {
 		t.Fatalf("original password no longer works: %v", err)
 	}
 	// Names are exact: another case is another user.
-	if _, err := f.svc.Register(ctx, "Alice", "pw-2"); err != nil {
+	if _, err := f.svc.Register(ctx, "Alice", "pw-two"); err != nil {
 		t.Fatalf("Register(Alice) = %v, want a new user", err)
 	}
 }
@@ -182,7 +192,7 @@ func TestRegisterDuplicate(t *testing.T) {
 func TestRegisterStoreErrorIsNotABusinessError(t *testing.T) {
 	f := newFixture()
 	f.users.createErr = errStore
-	id, err := f.svc.Register(context.Background(), "alice", "pw")
+	id, err := f.svc.Register(context.Background(), "alice", "secret1")
 	wantInternal(t, err, errStore)
 	if id != 0 {
 		t.Fatalf("id %d", id)
@@ -242,7 +252,7 @@ func TestLogin(t *testing.T) {
 func TestLoginDoesNotRevealWhetherTheUserExists(t *testing.T) {
 	f := newFixture()
 	ctx := context.Background()
-	if _, err := f.svc.Register(ctx, "alice", "pw"); err != nil {
+	if _, err := f.svc.Register(ctx, "alice", "secret1"); err != nil {
 		t.Fatal(err)
 	}
 	_, wrongPass := f.svc.Login(ctx, "alice", "nope")

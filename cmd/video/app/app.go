@@ -44,7 +44,11 @@ const sweepInterval = 10 * time.Minute
 
 // build wires the service.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
-	prober, err := media.NewProber()
+	words, err := deps.Words()
+	if err != nil {
+		return nil, err
+	}
+	prober, err := media.NewProber(deps.Config.Upload.MediaTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +72,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		MediaBaseURL: deps.Config.PublicBase() + "/media/",
 		FeedSize:     30,
 		CounterWait:  deps.Config.CounterWait(),
+		Words:        words,
 	})
 	sweep := func(ctx context.Context) {
 		n, err := svc.SweepUploads(ctx)

@@ -8,6 +8,7 @@ package media
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,17 +44,33 @@ var stillImageCodecs = map[string]bool{
 	"bmp": true, "gif": true, "webp": true, "tiff": true,
 }
 
-// Prober runs ffprobe and ffmpeg at the given paths.
-type Prober struct{ FFmpeg, FFprobe string }
+// Prober runs ffprobe and ffmpeg at the given paths. Each run is killed
+// after Timeout, and its output is bounded by MaxOutput bytes: a crafted
+// file must cost neither unbounded time nor unbounded memory.
+type Prober struct {
+	FFmpeg, FFprobe string
+	Timeout         time.Duration
+	MaxOutput       int
+}
 
-// NewProber finds ffmpeg and ffprobe on PATH.
-func NewProber() (*Prober, error) {
+// Default bounds of one run.
+const (
+	DefaultTimeout   = time.Minute
+	DefaultMaxOutput = 16 << 20
+)
+
+// NewProber finds ffmpeg and ffprobe on PATH; each run is killed after
+// timeout (DefaultTimeout when 0).
+func NewProber(timeout time.Duration) (*Prober, error) {
 	ffmpeg, err1 := exec.LookPath("ffmpeg")
 	ffprobe, err2 := exec.LookPath("ffprobe")
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, fmt.Errorf("media: ffmpeg and ffprobe are required (apt-get install -y ffmpeg): %w", err)
 	}
-	return &Prober{FFmpeg: ffmpeg, FFprobe: ffprobe}, nil
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return &Prober{FFmpeg: ffmpeg, FFprobe: ffprobe, Timeout: timeout, MaxOutput: DefaultMaxOutput}, nil
 }
 
 // Info describes a video. Width and Height are the display size: a phone
@@ -248,25 +265,53 @@ func inputURL(path string) (string, error) {
 
 // run executes a binary and returns its stdout. A failure is reported as
 // ErrNotVideo with the start of stderr, unless ctx ended or the binary
-// could not be started.
+// could not be started. A run past the time bound, or writing more than
+// the output bound, is killed and the file judged not a video.
 func (p *Prober) run(ctx context.Context, bin string, args ...string) ([]byte, error) {
-	var stdout bytes.Buffer
+	runCtx, cancel := context.WithTimeout(ctx, cmp.Or(p.Timeout, DefaultTimeout))
+	defer cancel()
+	stdout := &limited{max: cmp.Or(p.MaxOutput, DefaultMaxOutput), overflow: cancel}
 	stderr := &capped{max: 2048}
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stdout, cmd.Stderr = &stdout, stderr
+	cmd := exec.CommandContext(runCtx, bin, args...)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.WaitDelay = time.Second // don't hang on pipes if a killed child leaves them open
 	err := cmd.Run()
 	switch {
-	case err == nil:
-		return stdout.Bytes(), nil
+	case err == nil && !stdout.over:
+		return stdout.buf.Bytes(), nil
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("media: %s: %w", filepath.Base(bin), ctx.Err())
+	case stdout.over:
+		return nil, fmt.Errorf("media: %w: %s wrote more than %d bytes", ErrNotVideo, filepath.Base(bin), stdout.max)
+	case runCtx.Err() != nil:
+		return nil, fmt.Errorf("media: %w: %s took longer than %s", ErrNotVideo, filepath.Base(bin), cmp.Or(p.Timeout, DefaultTimeout))
 	case errors.As(err, new(*exec.ExitError)):
 		return nil, fmt.Errorf("media: %w: %s", ErrNotVideo, strings.TrimSpace(stderr.String()))
 	default:
 		return nil, fmt.Errorf("media: run %s: %w", bin, err)
 	}
 }
+
+// limited keeps what is written up to max bytes; past that it stops the
+// run (overflow) and fails the write, so the child is killed rather than
+// buffered without bound.
+type limited struct {
+	buf      bytes.Buffer
+	max      int
+	over     bool
+	overflow func()
+}
+
+func (l *limited) Write(b []byte) (int, error) {
+	if l.buf.Len()+len(b) > l.max {
+		l.over = true
+		l.overflow()
+		return 0, errOutputTooLarge
+	}
+	return l.buf.Write(b)
+}
+
+var errOutputTooLarge = errors.New("media: output too large")
 
 // capped keeps the first max bytes written; a broken file can make ffmpeg
 // log an error per packet.

@@ -16,7 +16,7 @@ import (
 // newTestProber fails the test (never skips) when ffmpeg is missing.
 func newTestProber(t *testing.T) *Prober {
 	t.Helper()
-	p, err := NewProber()
+	p, err := NewProber(0)
 	if err != nil {
 		t.Fatalf("these tests need ffmpeg and ffprobe: %v", err)
 	}
@@ -293,8 +293,44 @@ func TestEveryAllowedContainerIsServed(t *testing.T) {
 
 func TestNewProberMissingBinaries(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, err := NewProber()
+	_, err := NewProber(0)
 	if err == nil || !strings.Contains(err.Error(), "apt-get install -y ffmpeg") {
 		t.Fatalf("NewProber with empty PATH = %v, want a hint to apt-get install -y ffmpeg", err)
+	}
+}
+
+// fakeBinary writes an executable shell script running body.
+func fakeBinary(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fake")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A run that hangs is killed at the time bound, and one that writes
+// without end at the output bound; either way the upload is judged not a
+// video, and nothing waits for the child.
+func TestRunsAreBounded(t *testing.T) {
+	input := filepath.Join(t.TempDir(), "in.mp4")
+	if err := os.WriteFile(input, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		prober  *Prober
+		wantMsg string
+	}{
+		{"hangs", &Prober{FFprobe: fakeBinary(t, "exec sleep 600"), Timeout: 200 * time.Millisecond}, "took longer than"},
+		{"endless output", &Prober{FFprobe: fakeBinary(t, "exec yes probe-output"), Timeout: time.Minute, MaxOutput: 1 << 20}, "wrote more than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.prober.Probe(context.Background(), input)
+			if !errors.Is(err, ErrNotVideo) || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Fatalf("Probe = %v, want ErrNotVideo saying %q", err, tt.wantMsg)
+			}
+		})
 	}
 }

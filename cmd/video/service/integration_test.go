@@ -113,7 +113,7 @@ func (failingCreate) Create(context.Context, *dal.Video) ([]string, error) { ret
 
 func newRealEnv(t *testing.T, wrapStore func(storage.Objects) storage.Objects, wrapVideos func(service.VideoStore) service.VideoStore) *realEnv {
 	t.Helper()
-	prober, err := media.NewProber()
+	prober, err := media.NewProber(0)
 	if err != nil {
 		t.Fatal(err)
 	}

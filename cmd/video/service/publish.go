@@ -13,6 +13,7 @@ import (
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/events"
 	"github.com/douyin-go/douyin/pkg/mediakey"
+	"github.com/douyin-go/douyin/pkg/textrule"
 )
 
 const maxTitleLen = 100
@@ -34,6 +35,7 @@ func (s *Service) Publish(ctx context.Context, author int64, title, uploadKey st
 	if err := validateTitle(title); err != nil {
 		return 0, err
 	}
+	title = s.opts.Words.Mask(title)
 
 	dir, err := os.MkdirTemp(s.opts.TempDir, "publish-")
 	if err != nil {
@@ -64,7 +66,7 @@ func validateTitle(title string) error {
 	case utf8.RuneCountInString(title) > maxTitleLen:
 		return errno.ParamErr.WithMessagef("title must be at most %d characters", maxTitleLen)
 	}
-	return nil
+	return textrule.Text("title", title, false)
 }
 
 // store uploads the video and its cover, then writes the row; if anything

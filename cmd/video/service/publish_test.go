@@ -62,6 +62,10 @@ func TestPublishTitle(t *testing.T) {
 		{"only whitespace", "\t\n \u3000", true, ""},
 		{"101 ascii chars", strings.Repeat("a", 101), true, ""},
 		{"101 multibyte chars", strings.Repeat("视", 101), true, ""},
+		{"invalid UTF-8", "my \xff video", true, ""},
+		{"control character", "my\x00video", true, ""},
+		{"line break inside", "my\nvideo", true, ""},
+		{"sensitive words masked", "加微信 for a deal", false, "*** for a deal"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

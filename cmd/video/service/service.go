@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/video/media"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/clock"
+	"github.com/douyin-go/douyin/pkg/moderation"
 	"github.com/douyin-go/douyin/pkg/paging"
 )
 
@@ -75,6 +76,8 @@ type Options struct {
 	// CounterWait bounds how long a publication waits for the consumer
 	// groups that count it.
 	CounterWait time.Duration
+	// Words are the sensitive words masked in titles (nil: none).
+	Words *moderation.Filter
 }
 
 // Service implements the video use cases.

@@ -10,6 +10,7 @@ import (
 	"github.com/douyin-go/douyin/cmd/video/service"
 	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/events"
+	"github.com/douyin-go/douyin/pkg/moderation"
 	"github.com/douyin-go/douyin/pkg/testutil/fakes"
 )
 
@@ -52,6 +53,7 @@ func newFixture(t *testing.T, feedSize int, users ...int64) *fixture {
 		FeedSize:     feedSize,
 		TempDir:      f.tempDir,
 		CounterWait:  counterWait,
+		Words:        moderation.BuiltIn(),
 	})
 	return f
 }

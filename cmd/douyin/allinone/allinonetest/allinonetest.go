@@ -48,33 +48,42 @@ func UseTestServers(tb testing.TB, cfg *config.Config) {
 // what went wrong, if anything; calling it again does nothing.
 func Start(tb testing.TB, cfg config.Config) (stop func() error) {
 	tb.Helper()
-	_, stop = start(tb, cfg, nil)
+	_, stop = start(tb, cfg, nil, discard())
 	return stop
 }
 
 // StartTraced is Start with each component's spans going to tracing.
 func StartTraced(tb testing.TB, cfg config.Config, tracing *telemetry.Tracing) (stop func() error) {
 	tb.Helper()
-	_, stop = start(tb, cfg, tracing)
+	_, stop = start(tb, cfg, tracing, discard())
 	return stop
 }
+
+// StartObserved is Start with each component's spans going to tracing and
+// its log lines to log.
+func StartObserved(tb testing.TB, cfg config.Config, tracing *telemetry.Tracing, log *slog.Logger) (stop func() error) {
+	tb.Helper()
+	_, stop = start(tb, cfg, tracing, log)
+	return stop
+}
+
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // StartEffective is Start, also returning the config the system runs
 // with: the addresses of its in-process servers and its token key filled
 // in, as another process of the same deployment would be configured.
 func StartEffective(tb testing.TB, cfg config.Config) (effective config.Config, stop func() error) {
 	tb.Helper()
-	return start(tb, cfg, nil)
+	return start(tb, cfg, nil, discard())
 }
 
-func start(tb testing.TB, cfg config.Config, tracing *telemetry.Tracing) (effective config.Config, stop func() error) {
+func start(tb testing.TB, cfg config.Config, tracing *telemetry.Tracing, log *slog.Logger) (effective config.Config, stop func() error) {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skip("starts the whole system: skipped in the -short (unit) tier")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready, done := make(chan struct{}), make(chan error, 1)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	go func() {
 		done <- allinone.Run(ctx, cfg, log, tracing, func(eff config.Config) { effective = eff; close(ready) })
 	}()
