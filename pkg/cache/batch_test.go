@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/douyin-go/douyin/pkg/inprocess"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/douyin-go/douyin/pkg/inprocess"
 )
 
 // Concurrent reads go together, yet each sees every write that completed

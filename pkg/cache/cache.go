@@ -9,9 +9,9 @@ package cache
 
 import (
 	"context"
-	"strings"
 	"crypto/tls"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bytedance/sonic"

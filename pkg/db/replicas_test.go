@@ -21,12 +21,12 @@ func TestAgedReadsGoToReplicas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer Close(primary)
+	t.Cleanup(func() { _ = Close(primary) })
 	replica, err := OpenSQLite(filepath.Join(dir, "replica.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer Close(replica)
+	t.Cleanup(func() { _ = Close(replica) })
 	for gdb, name := range map[*gorm.DB]string{primary: "primary", replica: "replica"} {
 		if err := gdb.AutoMigrate(&row{}); err != nil {
 			t.Fatal(err)
