@@ -615,3 +615,26 @@ func TestOneRelayPublishesAtATime(t *testing.T) {
 		t.Fatalf("after the leader stopped the other published %d of 3", second.count())
 	}
 }
+
+// Lock names are global to a MySQL server: deployments (here, two test
+// databases) sharing one server each lead and publish their own outbox.
+func TestRelaysOfTwoDatabasesBothLead(t *testing.T) {
+	a, b := newPipeline(t), newPipeline(t)
+	if a.db.Name() != "mysql" {
+		t.Skip("SQLite runs one process: its relay always leads")
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	pubA, pubB := &countingPublisher{}, &countingPublisher{}
+	go eventbus.NewRelay(a.db, a.outbox, pubA, quietLog()).Run(ctx)
+	go eventbus.NewRelay(b.db, b.outbox, pubB, quietLog()).Run(ctx)
+	a.emit(t, 2)
+	b.emit(t, 3)
+	deadline := time.Now().Add(10 * time.Second)
+	for (pubA.count() < 2 || pubB.count() < 3) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if pubA.count() != 2 || pubB.count() != 3 {
+		t.Fatalf("the relays published %d of 2 and %d of 3", pubA.count(), pubB.count())
+	}
+}

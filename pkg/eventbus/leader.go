@@ -2,7 +2,9 @@ package eventbus
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"sync"
 
 	"gorm.io/gorm"
@@ -15,15 +17,31 @@ import (
 // a named lock (GET_LOCK) held on a connection of its own, released by the
 // server if the holder dies; SQLite has one process, which always leads.
 type leadership struct {
-	db   *gorm.DB
-	name string
+	db    *gorm.DB
+	table string
+	name  string // the lock's name, once known
 
 	mu   sync.Mutex
 	conn *sql.Conn // holds the lock; nil when not leading
 }
 
 func newLeadership(db *gorm.DB, table string) *leadership {
-	return &leadership{db: db, name: "douyin:relay:" + table}
+	return &leadership{db: db, table: table}
+}
+
+// maxLockName is MySQL's limit on a GET_LOCK name.
+const maxLockName = 64
+
+// lockName names the lock of table in database. Lock names are global to
+// the MySQL server, so the database is part of the name: deployments that
+// share a server each lead their own outbox.
+func lockName(database, table string) string {
+	name := "douyin:relay:" + database + "." + table
+	if len(name) <= maxLockName {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	return "douyin:relay:" + hex.EncodeToString(sum[:20])
 }
 
 // held reports whether this relay leads now, trying to become leader if
@@ -40,6 +58,9 @@ func (l *leadership) held(ctx context.Context) bool {
 		}
 		_ = l.conn.Close()
 		l.conn = nil
+	}
+	if l.name == "" {
+		l.name = lockName(l.db.WithContext(ctx).Migrator().CurrentDatabase(), l.table)
 	}
 	pool, err := l.db.DB()
 	if err != nil {
