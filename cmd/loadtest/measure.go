@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -93,6 +94,10 @@ func measureBare(ctx context.Context, o options, body []byte) (closedResult, err
 // when -profile is set; the returned func waits for it.
 func profileDuring(o options, t *target, r route) func() {
 	if o.profileDir == "" || t.admin == "" {
+		return func() {}
+	}
+	if err := os.MkdirAll(o.profileDir, 0o755); err != nil {
+		log.Printf("profile %s: %v", r.name, err)
 		return func() {}
 	}
 	name := regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(strings.ToLower(r.name), "_")

@@ -23,7 +23,9 @@ const MinSecretLen = 16
 
 // Auth issues tokens and guards routes.
 type Auth struct {
-	mw *jwt.HertzJWTMiddleware
+	mw       *jwt.HertzJWTMiddleware
+	verified *verified
+	now      func() time.Time
 }
 
 // New builds an Auth signing with secret; tokens live for ttl. now is the
@@ -77,7 +79,7 @@ func New(secret []byte, ttl time.Duration, now func() time.Time) (*Auth, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Auth{mw: mw}, nil
+	return &Auth{mw: mw, verified: newVerified(now), now: now}, nil
 }
 
 // Issue returns a token for userID.
@@ -87,19 +89,50 @@ func (a *Auth) Issue(userID int64) (string, error) {
 }
 
 // Required rejects requests without a valid token.
-func (a *Auth) Required() app.HandlerFunc { return a.mw.MiddlewareFunc() }
+func (a *Auth) Required() app.HandlerFunc {
+	check := a.mw.MiddlewareFunc()
+	return func(ctx context.Context, c *app.RequestContext) {
+		a.check(ctx, c, check)
+	}
+}
 
 // Optional lets requests without a token through anonymously, but rejects
 // a token that is present and invalid.
 func (a *Auth) Optional() app.HandlerFunc {
-	required := a.mw.MiddlewareFunc()
+	check := a.mw.MiddlewareFunc()
 	return func(ctx context.Context, c *app.RequestContext) {
-		if c.Query("token") == "" && c.PostForm("token") == "" {
+		if tokenOf(c) == "" {
 			c.Next(ctx)
 			return
 		}
-		required(ctx, c)
+		a.check(ctx, c, check)
 	}
+}
+
+// check lets a remembered token through at once; any other goes through
+// the jwt middleware (which runs the rest of the chain when it passes) and
+// is remembered if it passed.
+func (a *Auth) check(ctx context.Context, c *app.RequestContext, middleware app.HandlerFunc) {
+	token := tokenOf(c)
+	if id := a.verified.userOf(token); id > 0 {
+		c.Set(identityKey, id)
+		c.Next(ctx)
+		return
+	}
+	middleware(ctx, c)
+	if id := UserID(c); id > 0 {
+		a.rememberClaims(token, id, jwt.ExtractClaims(ctx, c))
+	}
+}
+
+// tokenOf is the request's token by the one rule of every route: the
+// first non-empty "token" parameter, query string before form body (the
+// middleware's TokenLookup).
+func tokenOf(c *app.RequestContext) string {
+	if t := c.Query("token"); t != "" {
+		return t
+	}
+	return c.PostForm("token")
 }
 
 // UserID is the authenticated user of the request, 0 when anonymous.
@@ -119,14 +152,30 @@ func (a *Auth) Verify(token string) (int64, error) {
 	if token == "" {
 		return 0, errno.TokenMissing
 	}
+	if id := a.verified.userOf(token); id > 0 {
+		return id, nil
+	}
 	parsed, err := a.mw.ParseTokenString(token)
 	if err != nil || !parsed.Valid {
 		return 0, errno.TokenInvalid
 	}
-	sub, _ := jwt.ExtractClaimsFromToken(parsed)["sub"].(string)
+	claims := jwt.ExtractClaimsFromToken(parsed)
+	sub, _ := claims["sub"].(string)
 	id, err := strconv.ParseInt(sub, 10, 64)
-	if err != nil || id <= 0 {
+	// The parser checks expiry by the wall clock; the middleware, and so
+	// this, by the auth clock.
+	exp, hasExp := claims["exp"].(float64)
+	if err != nil || id <= 0 || !hasExp || !a.now().Before(time.Unix(int64(exp), 0)) {
 		return 0, errno.TokenInvalid
 	}
+	a.rememberClaims(token, id, claims)
 	return id, nil
+}
+
+// rememberClaims remembers a token that passed every check, until its
+// "exp" claim.
+func (a *Auth) rememberClaims(token string, id int64, claims jwt.MapClaims) {
+	if exp, ok := claims["exp"].(float64); ok {
+		a.verified.remember(token, id, time.Unix(int64(exp), 0))
+	}
 }

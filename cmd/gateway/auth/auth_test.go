@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -312,5 +313,47 @@ func TestNewRejectsShortSecret(t *testing.T) {
 func TestUserIDWithoutAuth(t *testing.T) {
 	if id := auth.UserID(app.NewContext(0)); id != 0 {
 		t.Fatalf("UserID of an unauthenticated request = %d", id)
+	}
+}
+
+// A token this gateway has already checked is remembered, but it still
+// expires by the auth clock, and only a byte-identical copy is taken from
+// memory: a tampered copy of a remembered token is checked in full.
+func TestRememberedTokensStillExpireAndMustMatchExactly(t *testing.T) {
+	start := time.Now()
+	var skew atomic.Int64
+	now := func() time.Time { return start.Add(time.Duration(skew.Load())) }
+	a := newAuth(t, secret, time.Hour, now)
+	e := engine(a)
+	tok, err := a.Issue(42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(tok, ".")
+	tests := []struct {
+		name  string
+		skew  time.Duration
+		token string
+		want  errno.ErrNo
+	}{
+		{"first use", 0, tok, errno.Success},
+		{"remembered", time.Minute, tok, errno.Success},
+		{"tampered signature of a remembered token", time.Minute, parts[0] + "." + parts[1] + "." + flip(parts[2]), errno.TokenInvalid},
+		{"trailing byte on a remembered token", time.Minute, tok + "A", errno.TokenInvalid},
+		{"remembered, just before expiry", 59 * time.Minute, tok, errno.Success},
+		{"remembered, past expiry", 61 * time.Minute, tok, errno.TokenInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			skew.Store(int64(tt.skew))
+			got := perform(t, e, "GET", "/required", request{query: q(tt.token)})
+			if got.StatusCode != tt.want.Code {
+				t.Fatalf("middleware: status_code %d (%s), want %d", got.StatusCode, got.StatusMsg, tt.want.Code)
+			}
+			id, err := a.Verify(tt.token)
+			if (err == nil) != (tt.want.Code == 0) || (err == nil && id != 42) {
+				t.Fatalf("Verify = %d, %v; want %v", id, err, tt.want)
+			}
+		})
 	}
 }

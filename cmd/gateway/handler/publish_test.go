@@ -374,22 +374,57 @@ func TestPublishConcurrencyIsBounded(t *testing.T) {
 	})
 	tok, other, third := g.token(t, userID), g.token(t, otherUserID), g.token(t, 9)
 	small := randomBytes(10<<10, 14)
-	stalled := []net.Conn{stalledUpload(t, g, tok), stalledUpload(t, g, tok)}
-	waitUntil(t, "the stalled uploads hold their slots", func() bool {
-		st := g.publish(t, nil, false, tokenPart(tok), titlePart("t"), dataPart(small))
-		return *st.StatusCode == errno.UploadsBusy.Code
-	})
+	busy := func(tok string) func() bool {
+		return func() bool {
+			return *g.publish(t, nil, false, tokenPart(tok), titlePart("t"), dataPart(small)).StatusCode == errno.UploadsBusy.Code
+		}
+	}
+	stalled := []*stalled{startStalled(t, g, tok), startStalled(t, g, tok)}
+	waitHeld(t, "the stalled uploads hold their slots", stalled, busy(tok))
 	// Another user still has room, until the instance is full.
 	wantStatus(t, g.publish(t, nil, false, tokenPart(other), titlePart("t"), dataPart(small)), errno.Success)
-	stalled = append(stalled, stalledUpload(t, g, other))
-	waitUntil(t, "the instance is full", func() bool {
-		return *g.publish(t, nil, false, tokenPart(third), titlePart("t"), dataPart(small)).StatusCode == errno.UploadsBusy.Code
-	})
-	for _, c := range stalled {
-		c.Close()
+	stalled = append(stalled, startStalled(t, g, other))
+	waitHeld(t, "the instance is full", stalled, busy(third))
+	for _, s := range stalled {
+		s.conn.Close()
 	}
 	waitUntil(t, "closed uploads give their slots back", func() bool {
 		return *g.publish(t, nil, false, tokenPart(tok), titlePart("t"), dataPart(small)).StatusCode == errno.Success.Code
+	})
+}
+
+// stalled is an upload left pending by its client.
+type stalled struct {
+	conn net.Conn
+	g    *gateway
+	tok  string
+}
+
+func startStalled(t *testing.T, g *gateway, tok string) *stalled {
+	return &stalled{conn: stalledUpload(t, g, tok), g: g, tok: tok}
+}
+
+// answered tells whether the server has answered (refused) the upload.
+func (s *stalled) answered() bool {
+	_ = s.conn.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	_, err := s.conn.Read(make([]byte, 1))
+	var ne net.Error
+	return !errors.As(err, &ne) || !ne.Timeout()
+}
+
+// waitHeld waits until probe reports the bound reached while every stalled
+// upload holds its slot. A probe holds a slot while it runs, so a stalled
+// upload can lose the race for one and be refused; it is sent again.
+func waitHeld(t *testing.T, what string, uploads []*stalled, probe func() bool) {
+	t.Helper()
+	waitUntil(t, what, func() bool {
+		for _, s := range uploads {
+			if s.answered() {
+				s.conn.Close()
+				s.conn = stalledUpload(t, s.g, s.tok)
+			}
+		}
+		return probe()
 	})
 }
 
