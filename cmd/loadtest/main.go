@@ -42,6 +42,10 @@ type options struct {
 	scale       bool
 	out         string
 	mysqlDSN    string
+	redisAddr   string
+	distributed bool
+	live        bool
+	liveOpts    liveOptions
 	profileDir  string
 	keepDataDir bool
 }
@@ -58,8 +62,14 @@ func main() {
 	flag.StringVar(&o.routes, "routes", "", "comma-separated route names to run (default: all)")
 	flag.BoolVar(&o.scale, "scale", false, "bulk-load large data and compare latency at 1k rows with latency at scale")
 	flag.StringVar(&o.out, "out", "", "also write the Markdown report to this file")
-	flag.StringVar(&o.mysqlDSN, "mysql-dsn", "", "with -base: the deployment's database, for -scale and the counter check")
+	flag.StringVar(&o.mysqlDSN, "mysql-dsn", "", "with -base: the deployment's database, for -scale and the counter check; with -distributed: the server to use")
+	flag.BoolVar(&o.distributed, "distributed", false, "start the distributed system instead: etcd, devservers and one process per service, on -mysql-dsn and -redis-addr")
+	flag.StringVar(&o.redisAddr, "redis-addr", "", "with -distributed: the Redis server to use")
 	flag.StringVar(&o.profileDir, "profile", "", "write a 5 s CPU profile of each route's run into this directory (embedded only)")
+	flag.BoolVar(&o.live, "ws", false, "also measure live chat: -ws-conns WebSockets, -ws-rate messages/s (registering the users takes minutes: bcrypt)")
+	flag.IntVar(&o.liveOpts.conns, "ws-conns", 1000, "live chat: sockets, one per user")
+	flag.Float64Var(&o.liveOpts.rate, "ws-rate", 200, "live chat: messages per second")
+	flag.DurationVar(&o.liveOpts.duration, "ws-duration", 30*time.Second, "live chat: how long to send")
 	flag.BoolVar(&o.keepDataDir, "keep", false, "keep the embedded system's data directory")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -101,6 +111,11 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("scale: %w", err)
 		}
 		rep.scale = sc
+	}
+	if o.live {
+		if rep.live, err = runLive(ctx, o.liveOpts, target); err != nil {
+			return fmt.Errorf("live chat: %w", err)
+		}
 	}
 	var w io.Writer = os.Stdout
 	if o.out != "" {

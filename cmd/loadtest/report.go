@@ -5,6 +5,8 @@ import (
 	"io"
 	"runtime"
 	"time"
+
+	"github.com/douyin-go/douyin/test/load/wsload"
 )
 
 // report collects the results and prints them as Markdown.
@@ -13,6 +15,7 @@ type report struct {
 	target  string
 	results []result
 	scale   []scaleResult
+	live    *wsload.Report
 }
 
 func (r *report) add(res result) { r.results = append(r.results, res) }
@@ -37,6 +40,13 @@ func (r *report) write(w io.Writer) error {
 			p("| %s | %s | %s | %s | %s | %s | %.2f |\n", s.name, s.rows, ms(s.small.P50), ms(s.large.P50), ms(s.small.P99), ms(s.large.P99),
 				float64(s.large.P50)/float64(max(s.small.P50, 1)))
 		}
+	}
+	if l := r.live; l != nil {
+		p("\n### Live chat\n\n%d WebSockets, one per user; %.0f messages/s for %s through the API, each timed from the start of its send to its arrival on both users' sockets.\n\n",
+			l.Conns, r.opts.liveOpts.rate, r.opts.liveOpts.duration)
+		p("| sockets | sent | delivered | lost | duplicates | send p50 / p99 | delivery p50 | p90 | p99 | max |\n|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
+		p("| %d | %d | %d of %d | %d | %d | %s / %s | %s | %s | %s | %s |\n", l.Conns, l.Sent, l.Delivered, l.Expected, l.Lost, l.Duplicates,
+			ms(l.SendP50), ms(l.SendP99), ms(l.P50), ms(l.P90), ms(l.P99), ms(l.Max))
 	}
 	return nil
 }

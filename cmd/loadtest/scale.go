@@ -64,10 +64,10 @@ func runScale(ctx context.Context, o options, t *target, d *dataset) ([]scaleRes
 // openDB opens the target's database for bulk loading.
 func (t *target) openDB() (*gorm.DB, error) {
 	switch {
-	case t.dataDir != "":
-		return db.Open("", t.dataDir)
 	case t.mysqlDSN != "":
 		return db.Open(t.mysqlDSN, "")
+	case t.dataDir != "":
+		return db.Open("", t.dataDir)
 	}
 	return nil, fmt.Errorf("-scale needs the deployment's database (-mysql-dsn)")
 }

@@ -27,13 +27,18 @@ type target struct {
 	env      []string // its environment, for reconcile
 	bin      string
 	mysqlDSN string
-	cmd      *exec.Cmd
+	cmd      *exec.Cmd   // the embedded system
+	procs    []*exec.Cmd // the distributed system's processes, in start order
+	cleanup  func()      // drops what the distributed system created
 	keep     bool
 }
 
 func openTarget(ctx context.Context, o options) (*target, error) {
-	if o.base != "" {
+	switch {
+	case o.base != "":
 		return &target{base: strings.TrimRight(o.base, "/"), bin: o.bin, mysqlDSN: o.mysqlDSN}, nil
+	case o.distributed:
+		return startDistributed(ctx, o)
 	}
 	return startEmbedded(ctx, o)
 }
@@ -82,22 +87,22 @@ func startEmbedded(ctx context.Context, o options) (*target, error) {
 }
 
 func (t *target) describe() string {
-	if t.cmd == nil {
+	switch {
+	case len(t.procs) > 0:
+		return "distributed system (gateway + 4 services as separate processes, etcd, MariaDB/MySQL, Redis, Kafka- and S3-protocol servers)"
+	case t.cmd == nil:
 		return "deployment at " + t.base
 	}
 	return "embedded system (bin/douyin: SQLite, in-process Redis/Kafka/S3)"
 }
 
 func (t *target) close() {
-	if t.cmd != nil && t.cmd.Process != nil {
-		_ = t.cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = t.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			_ = t.cmd.Process.Kill()
-		}
+	stop(t.cmd)
+	for i := len(t.procs) - 1; i >= 0; i-- {
+		stop(t.procs[i])
+	}
+	if t.cleanup != nil {
+		t.cleanup()
 	}
 	if t.dataDir != "" && !t.keep {
 		_ = os.RemoveAll(t.dataDir)
@@ -106,11 +111,27 @@ func (t *target) close() {
 	}
 }
 
+// stop ends a process started by this command: SIGTERM, then a kill after
+// 30 s.
+func stop(cmd *exec.Cmd) {
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+	}
+}
+
 // reconcileEnv is the environment `douyin reconcile` needs to reach the
 // target's database, or an error when it cannot be reached.
 func (t *target) reconcileEnv() ([]string, error) {
 	switch {
-	case t.dataDir != "":
+	case t.env != nil:
 		return t.env, nil
 	case t.mysqlDSN != "":
 		return append(os.Environ(), "DOUYIN_MYSQL_DSN="+t.mysqlDSN), nil
@@ -118,14 +139,22 @@ func (t *target) reconcileEnv() ([]string, error) {
 	return nil, errors.New("no database to check (pass -mysql-dsn)")
 }
 
-// cpuTime is the CPU time the embedded system has used so far (0 when it
-// is not a child of this process): with it a run's cost per request can be
+// cpuTime is the CPU time the system's processes have used so far (0 when
+// this command did not start them): with it a run's cost per request can be
 // told apart from how busy the machine was.
 func (t *target) cpuTime() time.Duration {
-	if t.cmd == nil || t.cmd.Process == nil {
-		return 0
+	var total time.Duration
+	for _, cmd := range append([]*exec.Cmd{t.cmd}, t.procs...) {
+		if cmd != nil && cmd.Process != nil {
+			total += processCPU(cmd.Process.Pid)
+		}
 	}
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", t.cmd.Process.Pid))
+	return total
+}
+
+// processCPU is the CPU time process pid has used so far.
+func processCPU(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
 	}

@@ -65,7 +65,9 @@ func (a *Applied) Mark(ctx context.Context, group string, eventIDs ...string) {
 
 // Wait blocks until every group applied every event, or until timeout; it
 // reports whether they were all applied. A timeout is not an error: the
-// action is committed and counters follow as soon as Kafka delivers.
+// action is committed and counters follow as soon as Kafka delivers. While
+// Redis cannot be reached no mark can be seen, so Wait gives up at once
+// rather than add the whole timeout to every action.
 func (a *Applied) Wait(ctx context.Context, timeout time.Duration, eventIDs []string, groups ...string) bool {
 	if a == nil || len(eventIDs) == 0 || len(groups) == 0 {
 		return true
@@ -79,8 +81,8 @@ func (a *Applied) Wait(ctx context.Context, timeout time.Duration, eventIDs []st
 	a.listen(ctx)
 	w := a.register(keys)
 	defer a.unregister(w, keys)
-	if a.check(ctx, w, keys) {
-		return true
+	if done, err := a.check(ctx, w, keys); done || err != nil {
+		return done
 	}
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
@@ -91,11 +93,12 @@ func (a *Applied) Wait(ctx context.Context, timeout time.Duration, eventIDs []st
 		case <-w.done:
 			return true
 		case <-recheck.C:
-			if a.check(ctx, w, keys) {
-				return true
+			if done, err := a.check(ctx, w, keys); done || err != nil {
+				return done
 			}
 		case <-deadline.C:
-			return a.check(ctx, w, keys)
+			done, _ := a.check(ctx, w, keys)
+			return done
 		case <-ctx.Done():
 			return false
 		}
@@ -103,14 +106,16 @@ func (a *Applied) Wait(ctx context.Context, timeout time.Duration, eventIDs []st
 }
 
 // check reads which of keys are marked, notes them on w, and reports
-// whether all are.
-func (a *Applied) check(ctx context.Context, w *waiter, keys []string) bool {
+// whether all are, or why they could not be read.
+func (a *Applied) check(ctx context.Context, w *waiter, keys []string) (bool, error) {
 	pipe := a.client.RDB.Pipeline()
 	cmds := make([]*redis.IntCmd, len(keys))
 	for i, k := range keys {
 		cmds[i] = pipe.Exists(ctx, k)
 	}
-	_, _ = pipe.Exec(ctx)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return false, err
+	}
 	var marked []string
 	for i, cmd := range cmds {
 		if cmd.Val() == 1 {
@@ -120,9 +125,9 @@ func (a *Applied) check(ctx context.Context, w *waiter, keys []string) bool {
 	a.notify(marked)
 	select {
 	case <-w.done:
-		return true
+		return true, nil
 	default:
-		return false
+		return false, nil
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"gorm.io/gorm"
 
+	"github.com/douyin-go/douyin/pkg/cache"
 	"github.com/douyin-go/douyin/pkg/eventbus"
 	"github.com/douyin-go/douyin/pkg/testutil"
 )
@@ -636,5 +637,22 @@ func TestRelaysOfTwoDatabasesBothLead(t *testing.T) {
 	}
 	if pubA.count() != 2 || pubB.count() != 3 {
 		t.Fatalf("the relays published %d of 2 and %d of 3", pubA.count(), pubB.count())
+	}
+}
+
+// With Redis unreachable no mark can ever be seen: Wait gives up at once
+// instead of holding the action for its whole timeout.
+func TestWaitGivesUpWhileRedisIsDown(t *testing.T) {
+	client := cache.New(testutil.FreeAddrs(t, 1)[0], "", "down:") // nothing listens there
+	t.Cleanup(func() { _ = client.Close() })
+	got := make(chan bool, 1)
+	go func() { got <- eventbus.NewApplied(client).Wait(context.Background(), time.Hour, []string{"e-1"}, "g") }()
+	select {
+	case ok := <-got:
+		if ok {
+			t.Fatal("Wait reported an event applied with Redis down")
+		}
+	case <-time.After(time.Minute): // only keeps a broken Wait from hanging the suite
+		t.Fatal("Wait kept waiting with Redis down")
 	}
 }
