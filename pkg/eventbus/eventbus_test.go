@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -654,5 +655,42 @@ func TestWaitGivesUpWhileRedisIsDown(t *testing.T) {
 		}
 	case <-time.After(time.Minute): // only keeps a broken Wait from hanging the suite
 		t.Fatal("Wait kept waiting with Redis down")
+	}
+}
+
+// A consumer that dies in the middle of a batch (its transaction never
+// commits, its offsets are not committed) loses and doubles nothing: the
+// instance that takes over its partitions applies every event exactly once.
+func TestConsumerDyingMidBatchLosesAndDoublesNothing(t *testing.T) {
+	p := newPipeline(t)
+	brokers := testutil.Kafka(t)
+	const n = 60
+	ids := p.emit(t, n)
+	stop := p.startRelay(brokers)
+	defer stop()
+
+	ctx, die := context.WithCancel(context.Background())
+	var applied atomic.Int64
+	dying := eventbus.NewConsumer("test-tally", p.db, p.applied, quietLog(),
+		eventbus.On("test.tally", func(ctx context.Context, tx *gorm.DB, ev tallied) error {
+			if applied.Add(1) == n/2 {
+				die() // the process dies here, mid-transaction
+				return ctx.Err()
+			}
+			return tx.Exec("UPDATE tallies SET count = count + ? WHERE name = ?", ev.Delta, ev.Name).Error
+		}, nil))
+	reader := eventbus.NewReader(eventbus.Brokers(brokers...), dying.Group(), dying.Topics())
+	dying.Run(ctx, reader)
+	_ = reader.Close()
+	if got := p.count(t); got >= n {
+		t.Fatalf("count %d after the consumer died: it never died mid-stream", got)
+	}
+
+	p.startConsumer(t, brokers)
+	if !p.applied.Wait(context.Background(), 30*time.Second, ids, "test-tally") {
+		t.Fatalf("events not applied after the takeover; count=%d", p.count(t))
+	}
+	if got := p.count(t); got != n {
+		t.Fatalf("count %d, want %d", got, n)
 	}
 }
