@@ -1,8 +1,10 @@
 package main
 
 import (
-	"bytes"
+	"fmt"
 	"net/http"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -16,7 +18,36 @@ type openResult struct {
 	P99    time.Duration
 	Errors int64
 	Total  int64
+	// Why counts the errors by kind: a transport error, an HTTP status, or
+	// a status_code.
+	Why map[string]int64
 }
+
+var statusCode = regexp.MustCompile(`"status_code":(-?\d+)`)
+
+// errorKind names what went wrong with r, "" when nothing did.
+func errorKind(r *vegeta.Result) string {
+	switch {
+	case r.Error != "":
+		if strings.Contains(r.Error, "timeout") || strings.Contains(r.Error, "deadline") {
+			return "client timeout"
+		}
+		return "transport error"
+	case r.Code != http.StatusOK:
+		return fmt.Sprintf("HTTP %d", r.Code)
+	}
+	m := statusCode.FindSubmatch(r.Body)
+	if m == nil {
+		return "no status_code"
+	}
+	if string(m[1]) == "0" {
+		return ""
+	}
+	return "status_code " + string(m[1])
+}
+
+// openLoopConns bounds the open loop's connections.
+const openLoopConns = 256
 
 // runOpenLoop sends reqs at rate per second for d, whatever the answers'
 // latency (vegeta), and reports the latency distribution and errors.
@@ -26,18 +57,39 @@ func runOpenLoop(base string, reqs []string, rate float64, d time.Duration) open
 		method, path, _ := strings.Cut(r, " ")
 		targets[i] = vegeta.Target{Method: method, URL: base + path}
 	}
-	attacker := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.Connections(256))
+	// Connections are capped: past the cap a request waits for one, and
+	// the wait counts in its latency (vegeta times from before the call).
+	// Uncapped, a stall made vegeta open thousands of connections, which
+	// exhausted the ephemeral ports and flooded the services. Only the head
+	// of each body is kept: status_code comes first.
+	attacker := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true),
+		vegeta.Connections(openLoopConns), vegeta.MaxConnections(openLoopConns), vegeta.MaxBody(256))
 	pace := vegeta.ConstantPacer{Freq: max(int(rate), 1), Per: time.Second}
 	var m vegeta.Metrics
-	res := openResult{Rate: rate}
+	res := openResult{Rate: rate, Why: map[string]int64{}}
 	for r := range attacker.Attack(vegeta.NewStaticTargeter(targets...), pace, d, "open-loop") {
 		m.Add(r)
 		res.Total++
-		if r.Code != http.StatusOK || !bytes.Contains(r.Body, []byte(`"status_code":0`)) {
+		if kind := errorKind(r); kind != "" {
 			res.Errors++
+			res.Why[kind]++
 		}
 	}
 	m.Close()
 	res.P50, res.P99 = m.Latencies.P50, m.Latencies.P99
 	return res
+}
+
+// errors is the error count with its kinds, e.g. "12 (client timeout 10,
+// status_code 10007 2)".
+func (r openResult) errors() string {
+	if r.Errors == 0 {
+		return "0"
+	}
+	kinds := make([]string, 0, len(r.Why))
+	for k, n := range r.Why {
+		kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
+	}
+	sort.Strings(kinds)
+	return fmt.Sprintf("%d (%s)", r.Errors, strings.Join(kinds, ", "))
 }

@@ -27,11 +27,11 @@ func (r *report) write(w io.Writer) error {
 		"the bare-Hertz baseline answers each route's own bytes in the same run. Open loop: vegeta at half the measured peak.\n\n",
 		r.target, runtime.NumCPU(), runtime.Version(), r.opts.conns, r.opts.threads, r.opts.duration, r.opts.warmup)
 	p("| route | req/s | p50 | p99 | errors | bare Hertz req/s | ratio | CPU per request | open-loop rate | open-loop p99 | open-loop errors | counter drift |\n")
-	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, res := range r.results {
-		p("| %s | %.0f | %s | %s | %d | %.0f | %.3f | %s | %.0f/s | %s | %d | %s |\n",
+		p("| %s | %.0f | %s | %s | %d | %.0f | %.3f | %s | %.0f/s | %s | %s | %s |\n",
 			res.route.name, res.closed.rps(), ms(res.closed.P50), ms(res.closed.P99), res.closed.errors(),
-			res.bare.rps(), res.ratio(), cpu(res.cpuPerReq), res.open.Rate, ms(res.open.P99), res.open.Errors, res.drift)
+			res.bare.rps(), res.ratio(), cpu(res.cpuPerReq), res.open.Rate, ms(res.open.P99), res.open.errors(), res.drift)
 	}
 	if len(r.scale) > 0 {
 		p("\n### Scale\n\n")
