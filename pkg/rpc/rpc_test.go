@@ -18,6 +18,7 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/user/userservice"
 	"github.com/douyin-go/douyin/pkg/config"
 	"github.com/douyin-go/douyin/pkg/errno"
+	"github.com/douyin-go/douyin/pkg/testutil"
 )
 
 func TestResult(t *testing.T) {
@@ -89,13 +90,7 @@ func newUserServer(addr string) server.Server {
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
+	return testutil.FreeAddrs(t, 1)[0]
 }
 
 func listening(addr string) bool {

@@ -3,7 +3,6 @@ package distributed
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -99,12 +98,7 @@ func buildBinaries(t *testing.T, dir string) map[string]string {
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	return testutil.FreeAddrs(t, 1)[0]
 }
 
 // waitFor polls check until it succeeds or timeout passes.

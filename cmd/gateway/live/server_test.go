@@ -69,12 +69,7 @@ func startServer(t *testing.T, opts Options) *liveServer {
 	if opts.Queue == 0 {
 		opts.Queue = 64
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testutil.FreeAddrs(t, 1)[0]
 	hub, hist := NewHub(opts.Limits), &history{}
 	srv := NewServer(hub, tokens{}, hist, func() bool { return true }, opts, testutil.QuietLog())
 	h := server.New(server.WithHostPorts(addr), server.WithExitWaitTime(10*time.Millisecond), server.WithDisablePrintRoute(true))
