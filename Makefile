@@ -53,7 +53,7 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## loadtest: load benchmark of the hot routes (embedded system, or BASE=url); ARGS="-scale -out file" etc.
+## loadtest: load benchmark of the hot routes (embedded, BASE=url, or ARGS="-distributed -mysql-dsn … -redis-addr …"); ARGS="-scale -ws -out file" etc.
 loadtest: ffmpeg build
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
 		(echo "loadtest needs wrk: apt-get install -y wrk" && exit 1)
