@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,5 +64,43 @@ func TestServeOffWithoutAddress(t *testing.T) {
 	cancel()
 	if err := Serve(ctx, "", nil, nil); err != nil {
 		t.Fatalf("Serve with no address: %v", err)
+	}
+}
+
+// Checks run at once: a probe waits for the slowest, not for their sum.
+// Each check here waits until every other has started, which only
+// happens when they run concurrently; one after another, each would time
+// out instead.
+func TestChecksRunAtOnce(t *testing.T) {
+	r := NewReadiness()
+	names := []string{"database", "kafka", "redis", "object_store"}
+	var started sync.WaitGroup
+	started.Add(len(names))
+	all := make(chan struct{})
+	go func() { started.Wait(); close(all) }()
+	for i, name := range names {
+		check := func(ctx context.Context) error {
+			started.Done()
+			select {
+			case <-all:
+				return errors.New(name + " is down")
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if i == 0 {
+			r.Require(name, check)
+		} else {
+			r.Watch(name, check)
+		}
+	}
+	failures, degraded := r.Report(context.Background())
+	if len(failures) != 1 || failures["database"] != "database is down" {
+		t.Fatalf("failures %v, want the database's own error", failures)
+	}
+	for _, name := range names[1:] {
+		if degraded[name] != name+" is down" {
+			t.Fatalf("degraded %v, want each check's own error (not a timeout)", degraded)
+		}
 	}
 }

@@ -187,6 +187,9 @@ type HTTP struct {
 	ReadTimeout  time.Duration `yaml:"read_timeout" env:"READ_TIMEOUT"`
 	WriteTimeout time.Duration `yaml:"write_timeout" env:"WRITE_TIMEOUT"`
 	IdleTimeout  time.Duration `yaml:"idle_timeout" env:"IDLE_TIMEOUT"`
+	// ExitWait is how long requests in flight get to finish when the
+	// gateway stops.
+	ExitWait time.Duration `yaml:"exit_wait" env:"EXIT_WAIT"`
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
 	// whose X-Forwarded-For / X-Real-IP the gateway believes; empty means
 	// the client address is the connection's peer.
@@ -263,7 +266,7 @@ func Default() Config {
 		},
 		RPC:  RPC{Timeout: 3 * time.Second, ConnectTimeout: 500 * time.Millisecond, IdleConns: 64, MaxConcurrent: 1024},
 		Live: Live{MaxConnsPerUser: 8, MaxConns: 10000},
-		HTTP: HTTP{ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute},
+		HTTP: HTTP{ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ExitWait: time.Second},
 		// Far above what the official client does in normal use; it only
 		// polls chat and pages the feed, which are not limited.
 		RateLimits: RateLimits{
@@ -317,7 +320,7 @@ func (c Config) validate() error {
 	}
 	for name, d := range map[string]time.Duration{
 		"http read_timeout": c.HTTP.ReadTimeout, "http write_timeout": c.HTTP.WriteTimeout,
-		"http idle_timeout": c.HTTP.IdleTimeout, "upload timeout": c.Upload.Timeout, "upload media_timeout": c.Upload.MediaTimeout,
+		"http idle_timeout": c.HTTP.IdleTimeout, "http exit_wait": c.HTTP.ExitWait, "upload timeout": c.Upload.Timeout, "upload media_timeout": c.Upload.MediaTimeout,
 	} {
 		if d <= 0 {
 			return fmt.Errorf("%s must be positive, got %s", name, d)

@@ -94,7 +94,7 @@ func New(d Deps) (*Gateway, error) {
 	}
 	opts := []hertzconfig.Option{
 		server.WithHostPorts(cfg.HTTPAddr),
-		server.WithExitWaitTime(time.Second),
+		server.WithExitWaitTime(cfg.HTTP.ExitWait),
 		server.WithDisablePrintRoute(true),
 		// A stalled client is dropped within seconds; an idle keep-alive
 		// connection may wait longer for its next request. (Live chat

@@ -80,6 +80,7 @@ func startGatewayWith(t *testing.T, store storage.Objects, cache *cache.Client, 
 	cfg := config.Default()
 	cfg.HTTPAddr = testutil.FreeAddrs(t, 1)[0]
 	cfg.Upload.MaxBytes = uploadLimit
+	cfg.HTTP.ExitWait = 50 * time.Millisecond // tests stop many gateways
 	if configure != nil {
 		configure(&cfg)
 	}

@@ -13,9 +13,11 @@ import (
 	"time"
 )
 
-// newTestProber fails the test (never skips) when ffmpeg is missing.
+// newTestProber fails the test when ffmpeg is missing (it skips only in
+// the quick tier, -short, which runs no separate processes).
 func newTestProber(t *testing.T) *Prober {
 	t.Helper()
+	skipInQuickTier(t)
 	p, err := NewProber(0)
 	if err != nil {
 		t.Fatalf("these tests need ffmpeg and ffprobe: %v", err)
@@ -26,6 +28,7 @@ func newTestProber(t *testing.T) *Prober {
 // ffmpeg makes a test input; args must end with the output path.
 func ffmpeg(t *testing.T, args ...string) string {
 	t.Helper()
+	skipInQuickTier(t)
 	bin, err := exec.LookPath("ffmpeg")
 	if err != nil {
 		t.Fatalf("ffmpeg not found (apt-get install -y ffmpeg): %v", err)
@@ -332,5 +335,12 @@ func TestRunsAreBounded(t *testing.T) {
 				t.Fatalf("Probe = %v, want ErrNotVideo saying %q", err, tt.wantMsg)
 			}
 		})
+	}
+}
+
+func skipInQuickTier(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs ffmpeg and ffprobe: not in the quick tier (-short)")
 	}
 }
