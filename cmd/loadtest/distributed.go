@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/douyin-go/douyin/pkg/db"
 	"github.com/douyin-go/douyin/pkg/inprocess"
 )
 
@@ -28,7 +27,7 @@ var services = []string{"user", "video", "interaction", "message"}
 // gateway as a process of its own, on the real MySQL/MariaDB and Redis
 // named by -mysql-dsn and -redis-addr. It works in a fresh database and
 // Redis key prefix and drops both when done.
-func startDistributed(ctx context.Context, o options) (*target, error) {
+func startDistributed(ctx context.Context, o options) (t *target, err error) {
 	if o.mysqlDSN == "" || o.redisAddr == "" {
 		return nil, errors.New("-distributed needs -mysql-dsn and -redis-addr")
 	}
@@ -36,27 +35,32 @@ func startDistributed(ctx context.Context, o options) (*target, error) {
 	if err != nil {
 		return nil, errors.New("-distributed needs etcd (apt-get install etcd-server)")
 	}
-	binDir := filepath.Dir(o.bin)
-	dir, err := os.MkdirTemp("", "douyin-loadtest-")
-	if err != nil {
-		return nil, err
-	}
-	suffix := randomHex()
-	dsn, dropDB, err := freshDatabase(o.mysqlDSN, "douyin_loadtest_"+suffix)
-	if err != nil {
-		return nil, err
-	}
 	addrs, err := inprocess.FreeAddrs(16)
 	if err != nil {
 		return nil, err
 	}
-	t := &target{base: "http://" + addrs[0], admin: "http://" + addrs[1], dataDir: dir, bin: o.bin, keep: o.keepDataDir, mysqlDSN: dsn,
-		cleanup: func() { dropDB(); dropKeys(o.redisAddr, "douyin-loadtest-"+suffix+":") }}
-	etcdAddr, kafka, s3 := addrs[2], addrs[3], addrs[4]
+	dir, err := os.MkdirTemp("", "douyin-loadtest-")
+	if err != nil {
+		return nil, err
+	}
+	t = &target{base: "http://" + addrs[0], admin: "http://" + addrs[1], dataDir: dir, bin: o.bin, keep: o.keepDataDir}
+	defer func() {
+		if err != nil {
+			t.close()
+		}
+	}()
+	suffix := randomHex()
+	dsn, dropDB, err := db.CreateDatabase(o.mysqlDSN, "douyin_loadtest_"+suffix)
+	if err != nil {
+		return t, err
+	}
+	prefix := "douyin-loadtest-" + suffix + ":"
+	t.mysqlDSN, t.cleanup = dsn, func() { dropDB(); dropKeys(o.redisAddr, prefix) }
+	etcdAddr, etcdPeer, kafka, s3 := addrs[2], addrs[3], addrs[4], addrs[5]
 	t.env = append(os.Environ(),
 		"DOUYIN_MYSQL_DSN="+dsn,
 		"DOUYIN_REDIS_ADDR="+o.redisAddr,
-		"DOUYIN_REDIS_PREFIX=douyin-loadtest-"+suffix+":",
+		"DOUYIN_REDIS_PREFIX="+prefix,
 		"DOUYIN_KAFKA_BROKERS="+kafka,
 		"DOUYIN_S3_ENDPOINT="+s3,
 		"DOUYIN_ETCD_ENDPOINTS="+etcdAddr,
@@ -66,90 +70,65 @@ func startDistributed(ctx context.Context, o options) (*target, error) {
 		"DOUYIN_DATA_DIR="+filepath.Join(dir, "data"),
 		"DOUYIN_RATE_LIMITS=off",
 	)
-	starts := []struct {
-		name string
-		bin  string
-		env  []string
-		args []string
-	}{
+	binDir := filepath.Dir(o.bin)
+	procs := []proc{
 		{"etcd", etcd, nil, []string{"--data-dir", filepath.Join(dir, "etcd"),
 			"--listen-client-urls", "http://" + etcdAddr, "--advertise-client-urls", "http://" + etcdAddr,
-			"--listen-peer-urls", "http://" + addrs[5], "--initial-advertise-peer-urls", "http://" + addrs[5],
-			"--initial-cluster", "default=http://" + addrs[5]}},
+			"--listen-peer-urls", "http://" + etcdPeer, "--initial-advertise-peer-urls", "http://" + etcdPeer,
+			"--initial-cluster", "default=http://" + etcdPeer}},
 		{"devservers", filepath.Join(binDir, "devservers"), nil, []string{"-kafka", kafka, "-s3", s3, "-data", filepath.Join(dir, "infra")}},
 	}
+	serviceAdmins := make([]string, len(services))
 	for i, name := range services {
-		starts = append(starts, struct {
-			name string
-			bin  string
-			env  []string
-			args []string
-		}{name, filepath.Join(binDir, name), []string{
+		serviceAdmins[i] = addrs[10+i]
+		procs = append(procs, proc{name, filepath.Join(binDir, name), []string{
 			"DOUYIN_SVC_" + strings.ToUpper(name) + "_ADDR=" + addrs[6+i],
-			"DOUYIN_ADMIN_ADDR=" + addrs[10+i],
+			"DOUYIN_ADMIN_ADDR=" + serviceAdmins[i],
 		}, nil})
 	}
-	for _, s := range starts {
-		if err := t.startProc(s.name, s.bin, s.env, s.args...); err != nil {
-			t.close()
-			return nil, err
+	for _, p := range procs {
+		if err := t.startProc(p); err != nil {
+			return t, err
 		}
 	}
-	for i := range services {
-		if err := waitReady(ctx, "http://"+addrs[10+i]+"/readyz", time.Minute); err != nil {
-			t.close()
-			return nil, fmt.Errorf("%s did not get ready (logs in %s): %w", services[i], dir, err)
+	for i, admin := range serviceAdmins {
+		if err := waitReady(ctx, "http://"+admin+"/readyz", time.Minute); err != nil {
+			return t, fmt.Errorf("%s did not get ready (logs in %s): %w", services[i], dir, err)
 		}
 	}
-	if err := t.startProc("gateway", filepath.Join(binDir, "gateway"), []string{"DOUYIN_HTTP_ADDR=" + addrs[0], "DOUYIN_ADMIN_ADDR=" + addrs[1]}); err != nil {
-		t.close()
-		return nil, err
+	gateway := proc{"gateway", filepath.Join(binDir, "gateway"), []string{"DOUYIN_HTTP_ADDR=" + addrs[0], "DOUYIN_ADMIN_ADDR=" + addrs[1]}, nil}
+	if err := t.startProc(gateway); err != nil {
+		return t, err
 	}
 	if err := waitReady(ctx, t.base+"/douyin/feed/", time.Minute); err != nil {
-		t.close()
-		return nil, fmt.Errorf("gateway did not get ready (logs in %s): %w", dir, err)
+		return t, fmt.Errorf("gateway did not get ready (logs in %s): %w", dir, err)
 	}
 	return t, nil
 }
 
-// startProc starts one process of the distributed system, its output in
-// <name>.log in the data directory.
-func (t *target) startProc(name, bin string, env []string, args ...string) error {
-	logFile, err := os.Create(filepath.Join(t.dataDir, name+".log"))
+// proc is one process of the distributed system: its name, binary, and
+// environment and arguments beyond the system's own.
+type proc struct {
+	name string
+	bin  string
+	env  []string
+	args []string
+}
+
+// startProc starts p, its output in <name>.log in the data directory.
+func (t *target) startProc(p proc) error {
+	logFile, err := os.Create(filepath.Join(t.dataDir, p.name+".log"))
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(append([]string{}, t.env...), env...)
+	cmd := exec.Command(p.bin, p.args...)
+	cmd.Env = append(append([]string{}, t.env...), p.env...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w (run `make build` first)", name, err)
+		return fmt.Errorf("start %s: %w (run `make build` first)", p.name, err)
 	}
 	t.procs = append(t.procs, cmd)
 	return nil
-}
-
-// freshDatabase creates database name on the server of dsn and returns a
-// DSN for it and a function that drops it.
-func freshDatabase(dsn, name string) (string, func(), error) {
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		return "", nil, fmt.Errorf("-mysql-dsn: %w", err)
-	}
-	db, err := sql.Open("mysql", dsn)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := db.Exec("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4"); err != nil {
-		db.Close()
-		return "", nil, fmt.Errorf("create database: %w", err)
-	}
-	cfg.DBName = name
-	drop := func() {
-		_, _ = db.Exec("DROP DATABASE IF EXISTS `" + name + "`")
-		db.Close()
-	}
-	return cfg.FormatDSN(), drop, nil
 }
 
 func randomHex() string {

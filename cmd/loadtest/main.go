@@ -104,7 +104,7 @@ func run(ctx context.Context, o options) error {
 		log.Printf("%-22s %8.0f req/s  p50 %6s  p99 %6s  errors %d  ratio %.3f  cpu %4dµs/req  open-loop p99 %s  drift %s",
 			r.name, res.closed.rps(), ms(res.closed.P50), ms(res.closed.P99), res.closed.errors(),
 			res.ratio(), res.cpuPerReq.Microseconds(), ms(res.open.P99), res.drift)
-		if res.open.Errors > 0 {
+		if res.open.errorCount() > 0 {
 			log.Printf("%-22s open-loop errors %s", r.name, res.open.errors())
 		}
 	}

@@ -13,11 +13,9 @@ import (
 
 // openResult is one open-loop run at a fixed rate.
 type openResult struct {
-	Rate   float64
-	P50    time.Duration
-	P99    time.Duration
-	Errors int64
-	Total  int64
+	Rate float64
+	P50  time.Duration
+	P99  time.Duration
 	// Why counts the errors by kind: a transport error, an HTTP status, or
 	// a status_code.
 	Why map[string]int64
@@ -69,9 +67,7 @@ func runOpenLoop(base string, reqs []string, rate float64, d time.Duration) open
 	res := openResult{Rate: rate, Why: map[string]int64{}}
 	for r := range attacker.Attack(vegeta.NewStaticTargeter(targets...), pace, d, "open-loop") {
 		m.Add(r)
-		res.Total++
 		if kind := errorKind(r); kind != "" {
-			res.Errors++
 			res.Why[kind]++
 		}
 	}
@@ -83,7 +79,7 @@ func runOpenLoop(base string, reqs []string, rate float64, d time.Duration) open
 // errors is the error count with its kinds, e.g. "12 (client timeout 10,
 // status_code 10007 2)".
 func (r openResult) errors() string {
-	if r.Errors == 0 {
+	if r.errorCount() == 0 {
 		return "0"
 	}
 	kinds := make([]string, 0, len(r.Why))
@@ -91,5 +87,14 @@ func (r openResult) errors() string {
 		kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
 	}
 	sort.Strings(kinds)
-	return fmt.Sprintf("%d (%s)", r.Errors, strings.Join(kinds, ", "))
+	return fmt.Sprintf("%d (%s)", r.errorCount(), strings.Join(kinds, ", "))
+}
+
+// errorCount is how many requests failed, whatever the kind.
+func (r openResult) errorCount() int64 {
+	var n int64
+	for _, k := range r.Why {
+		n += k
+	}
+	return n
 }

@@ -35,7 +35,7 @@ func TestOpenResultErrors(t *testing.T) {
 		want string
 	}{
 		{openResult{}, "0"},
-		{openResult{Errors: 3, Why: map[string]int64{"status_code 10007": 2, "client timeout": 1}}, "3 (client timeout 1, status_code 10007 2)"},
+		{openResult{Why: map[string]int64{"status_code 10007": 2, "client timeout": 1}}, "3 (client timeout 1, status_code 10007 2)"},
 	}
 	for _, tt := range tests {
 		if got := tt.res.errors(); got != tt.want {

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"log"
 	"math/rand/v2"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -92,18 +90,12 @@ func measureAt(ctx context.Context, o options, t *target, reqs []string) (closed
 // million videos, most of a cold run's cost is filling the caches, which
 // grows with the spread of what is read, not with the data.
 func measureWarm(ctx context.Context, o options, t *target, reqs []string) (closedResult, error) {
+	client := newAPI(t.base)
 	for _, r := range reqs {
-		method, path, _ := strings.Cut(r, " ")
-		req, err := http.NewRequestWithContext(ctx, method, t.base+path, nil)
-		if err != nil {
+		path, _ := strings.CutPrefix(r, "GET ") // every scale request is a get
+		if _, err := client.get(ctx, path); err != nil {
 			return closedResult{}, err
 		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return closedResult{}, err
-		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
 	}
 	return measureAt(ctx, o, t, reqs)
 }

@@ -9,19 +9,13 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/douyin-go/douyin/pkg/inprocess"
 )
 
 // Concurrent reads go together, yet each sees every write that completed
 // before it asked: a caller that incremented a counter to n never reads
 // less than n.
 func TestCoalescedReadsAreFresh(t *testing.T) {
-	srv, err := inprocess.StartRedis()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startRedis(t)
 	c := New(srv.Addr(), "", "t:")
 	defer c.Close()
 	ctx := context.Background()
@@ -60,11 +54,7 @@ func TestCoalescedReadsAreFresh(t *testing.T) {
 // Several addresses make a cluster client, whose reads of keys in many
 // slots still work (one MGET may only name keys of one slot).
 func TestClusterReadsSpanSlots(t *testing.T) {
-	srv, err := inprocess.StartRedis()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startRedis(t)
 	c := Open(Options{Addr: srv.Addr() + "," + srv.Addr(), Prefix: "t:"})
 	defer c.Close()
 	if _, ok := c.RDB.(*redis.ClusterClient); !ok {

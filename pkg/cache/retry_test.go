@@ -12,11 +12,7 @@ import (
 // Redis is back: the bump is retried until it lands, and an instance that
 // could not check generations forgets its near copies.
 func TestBumpsWaitOutARedisOutage(t *testing.T) {
-	srv, err := inprocess.StartRedis()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startRedis(t)
 	c := New(srv.Addr(), "", "t:")
 	defer c.Close()
 	ctx := context.Background()
@@ -45,4 +41,16 @@ func TestBumpsWaitOutARedisOutage(t *testing.T) {
 	if got, _ := other.Load(ctx, 7, []int64{1}, source); got[1] != "new" {
 		t.Fatalf("after Redis came back another instance read %q, want the change", got[1])
 	}
+}
+
+// startRedis starts an in-process Redis of this test's own, stopped at
+// cleanup (these tests stop and restart it, or need a fresh one).
+func startRedis(t *testing.T) *inprocess.Redis {
+	t.Helper()
+	srv, err := inprocess.StartRedis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 
 	"github.com/douyin-go/douyin/pkg/cache"
@@ -51,25 +50,12 @@ func MySQLDSN(t testing.TB) string {
 	if dsn == "" {
 		return ""
 	}
-	parsed, err := mysqldriver.ParseDSN(dsn)
+	fresh, drop, err := db.CreateDatabase(dsn, "douyin_t_"+sanitize(t.Name())+"_"+RandomHex(4))
 	if err != nil {
-		t.Fatalf("DOUYIN_TEST_MYSQL_DSN: %v", err)
+		t.Fatalf("test database (DOUYIN_TEST_MYSQL_DSN): %v", err)
 	}
-	name := "douyin_t_" + sanitize(t.Name()) + "_" + RandomHex(4)
-	parsed.DBName = ""
-	admin, err := db.OpenPool(parsed.FormatDSN(), "", db.Pool{MaxOpen: 2, MaxIdle: 1, Untraced: true}) // not part of any trace under test
-	if err != nil {
-		t.Fatalf("connect to test mysql: %v", err)
-	}
-	if err := admin.Exec("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = admin.Exec("DROP DATABASE IF EXISTS `" + name + "`").Error
-		_ = db.Close(admin)
-	})
-	parsed.DBName = name
-	return parsed.FormatDSN()
+	t.Cleanup(drop)
+	return fresh
 }
 
 // RedisAddr is the test Redis: the real one when configured, else an

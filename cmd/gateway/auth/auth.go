@@ -92,7 +92,7 @@ func (a *Auth) Issue(userID int64) (string, error) {
 func (a *Auth) Required() app.HandlerFunc {
 	check := a.mw.MiddlewareFunc()
 	return func(ctx context.Context, c *app.RequestContext) {
-		a.check(ctx, c, check)
+		a.check(ctx, c, tokenOf(c), check)
 	}
 }
 
@@ -101,19 +101,19 @@ func (a *Auth) Required() app.HandlerFunc {
 func (a *Auth) Optional() app.HandlerFunc {
 	check := a.mw.MiddlewareFunc()
 	return func(ctx context.Context, c *app.RequestContext) {
-		if tokenOf(c) == "" {
+		token := tokenOf(c)
+		if token == "" {
 			c.Next(ctx)
 			return
 		}
-		a.check(ctx, c, check)
+		a.check(ctx, c, token, check)
 	}
 }
 
-// check lets a remembered token through at once; any other goes through
-// the jwt middleware (which runs the rest of the chain when it passes) and
-// is remembered if it passed.
-func (a *Auth) check(ctx context.Context, c *app.RequestContext, middleware app.HandlerFunc) {
-	token := tokenOf(c)
+// check lets token, the request's, through at once when it is remembered;
+// any other goes through the jwt middleware (which runs the rest of the
+// chain when it passes) and is remembered if it passed.
+func (a *Auth) check(ctx context.Context, c *app.RequestContext, token string, middleware app.HandlerFunc) {
 	if id := a.verified.userOf(token); id > 0 {
 		c.Set(identityKey, id)
 		c.Next(ctx)
@@ -121,7 +121,9 @@ func (a *Auth) check(ctx context.Context, c *app.RequestContext, middleware app.
 	}
 	middleware(ctx, c)
 	if id := UserID(c); id > 0 {
-		a.rememberClaims(token, id, jwt.ExtractClaims(ctx, c))
+		if expires, ok := expiryOf(jwt.ExtractClaims(ctx, c)); ok {
+			a.verified.remember(token, id, expires)
+		}
 	}
 }
 
@@ -164,18 +166,16 @@ func (a *Auth) Verify(token string) (int64, error) {
 	id, err := strconv.ParseInt(sub, 10, 64)
 	// The parser checks expiry by the wall clock; the middleware, and so
 	// this, by the auth clock.
-	exp, hasExp := claims["exp"].(float64)
-	if err != nil || id <= 0 || !hasExp || !a.now().Before(time.Unix(int64(exp), 0)) {
+	expires, hasExp := expiryOf(claims)
+	if err != nil || id <= 0 || !hasExp || !a.now().Before(expires) {
 		return 0, errno.TokenInvalid
 	}
-	a.rememberClaims(token, id, claims)
+	a.verified.remember(token, id, expires)
 	return id, nil
 }
 
-// rememberClaims remembers a token that passed every check, until its
-// "exp" claim.
-func (a *Auth) rememberClaims(token string, id int64, claims jwt.MapClaims) {
-	if exp, ok := claims["exp"].(float64); ok {
-		a.verified.remember(token, id, time.Unix(int64(exp), 0))
-	}
+// expiryOf is the time in a token's "exp" claim; false when it has none.
+func expiryOf(claims jwt.MapClaims) (time.Time, bool) {
+	exp, ok := claims["exp"].(float64)
+	return time.Unix(int64(exp), 0), ok
 }

@@ -46,9 +46,10 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		return nil, err
 	}
 	outbox := eventbus.NewOutbox(dal.OutboxTable)
+	tables := eventbus.Tables{DB: deps.DB, Outbox: outbox}
 	svc := service.New(service.Deps{
-		Favorites: dal.NewCachedFavorites(&dal.Favorites{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}}, deps.Cache),
-		Comments:  dal.NewCachedComments(&dal.Comments{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}}, deps.Cache),
+		Favorites: dal.NewCachedFavorites(&dal.Favorites{Tables: tables}, deps.Cache),
+		Comments:  dal.NewCachedComments(&dal.Comments{Tables: tables}, deps.Cache),
 		Videos:    remote.Videos{Client: clients.Video},
 		Users:     remote.Users{Client: clients.User},
 		Applied:   eventbus.NewApplied(deps.Cache),
