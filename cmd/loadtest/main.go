@@ -7,8 +7,11 @@
 //     reports req/s, p50, p99 and errors (non-2xx, or status_code != 0);
 //   - drives a bare Hertz server that answers the very same bytes, in the
 //     same run, and reports the route's ratio to it;
+//   - drives its ceiling: the same bytes through as many bare Kitex calls
+//     as the route makes, the most any gateway → service design can do;
 //   - runs an open-loop pass with vegeta at half the measured peak and
-//     reports its p99;
+//     reports its p99, beside the bare server's p99 at the same rate (what
+//     the machine and the load generator add);
 //   - after each write route, checks with `douyin reconcile -dry-run` that
 //     every counter is exact.
 //
@@ -48,6 +51,8 @@ type options struct {
 	liveOpts    liveOptions
 	profileDir  string
 	keepDataDir bool
+	ceiling     bool
+	idleConns   int
 }
 
 func main() {
@@ -70,6 +75,8 @@ func main() {
 	flag.IntVar(&o.liveOpts.conns, "ws-conns", 1000, "live chat: sockets, one per user")
 	flag.Float64Var(&o.liveOpts.rate, "ws-rate", 200, "live chat: messages per second")
 	flag.DurationVar(&o.liveOpts.duration, "ws-duration", 30*time.Second, "live chat: how long to send")
+	flag.BoolVar(&o.ceiling, "ceiling", true, "also measure each route's ceiling: the same bytes through as many bare Kitex hops as the route makes")
+	flag.IntVar(&o.idleConns, "idle-conns", 64, "the ceiling's idle Kitex connections per server (the system's DOUYIN_RPC_IDLE_CONNS default)")
 	flag.BoolVar(&o.keepDataDir, "keep", false, "keep the embedded system's data directory")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -101,9 +108,10 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("%s: %w", r.name, err)
 		}
 		rep.add(res)
-		log.Printf("%-22s %8.0f req/s  p50 %6s  p99 %6s  errors %d  ratio %.3f  cpu %4dµs/req  open-loop p99 %s  drift %s",
+		log.Printf("%-22s %8.0f req/s  p50 %6s  p99 %6s  errors %d  ratio %.3f  ceiling %s (%s of bare, %s of it)  cpu %4dµs/req  open-loop p99 %s (bare %s)  drift %s",
 			r.name, res.closed.rps(), ms(res.closed.P50), ms(res.closed.P99), res.closed.errors(),
-			res.ratio(), res.cpuPerReq.Microseconds(), ms(res.open.P99), res.drift)
+			res.ratio(), ceilingRate(res), share(ratioTo(res.ceiling, res.bare)), share(res.ofCeiling()),
+			res.cpuPerReq.Microseconds(), openP99(res.open), openP99(res.bareOpen), res.drift)
 		if res.open.errorCount() > 0 {
 			log.Printf("%-22s open-loop errors %s", r.name, res.open.errors())
 		}

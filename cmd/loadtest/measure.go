@@ -18,18 +18,28 @@ type result struct {
 	route  route
 	closed closedResult
 	bare   closedResult
-	open   openResult
-	drift  string // after write runs: what reconcile found ("-" for reads)
+	// ceiling is the same bytes through route.depth bare Kitex hops.
+	ceiling closedResult
+	open    openResult
+	// bareOpen is the bare server's open loop at the same rate: what the
+	// machine and the load generator add to any p99.
+	bareOpen openResult
+	drift    string // after write runs: what reconcile found ("-" for reads)
 	// cpuPerReq is the embedded system's CPU time per request in the
 	// closed-loop run (0 when unknown).
 	cpuPerReq time.Duration
 }
 
-func (r result) ratio() float64 {
-	if r.bare.rps() == 0 {
+func (r result) ratio() float64 { return ratioTo(r.closed, r.bare) }
+
+// ofCeiling is the route's share of what its shape allows.
+func (r result) ofCeiling() float64 { return ratioTo(r.closed, r.ceiling) }
+
+func ratioTo(got, base closedResult) float64 {
+	if base.rps() == 0 {
 		return 0
 	}
-	return r.closed.rps() / r.bare.rps()
+	return got.rps() / base.rps()
 }
 
 // measure runs r closed-loop, then a bare Hertz server with r's bytes,
@@ -53,11 +63,20 @@ func measure(ctx context.Context, o options, t *target, r route) (result, error)
 	if err != nil {
 		return res, err
 	}
-	if res.bare, err = measureBare(ctx, o, body); err != nil {
+	if res.bare, err = measureBaseline(ctx, o, func() (baseline, error) { return startBare(body) }); err != nil {
 		return res, err
 	}
+	if o.ceiling && r.depth > 0 {
+		start := func() (baseline, error) { return startCeiling(body, r.depth, o.idleConns) }
+		if res.ceiling, err = measureBaseline(ctx, o, start); err != nil {
+			return res, err
+		}
+	}
 	if o.openLoop {
-		res.open = runOpenLoop(t.base, r.reqs, res.closed.rps()/2, o.duration)
+		res.open = runOpenLoop(t.base, r.reqs, res.closed.rps()/2, o.warmup, o.duration)
+		if res.bareOpen, err = bareOpenLoop(body, res.open.Rate, o.warmup, o.duration); err != nil {
+			return res, err
+		}
 	}
 	if r.write {
 		res.drift = checkCounters(t)
@@ -77,17 +96,33 @@ func sampleAnswer(ctx context.Context, base, req string) ([]byte, error) {
 	return []byte(`{"status_code":0,"status_msg":"success"}`), nil
 }
 
-func measureBare(ctx context.Context, o options, body []byte) (closedResult, error) {
-	bare, err := startBare(body)
+// baseline is a server answering a route's bytes with less in the way.
+type baseline interface {
+	url() string
+	close()
+}
+
+func measureBaseline(ctx context.Context, o options, start func() (baseline, error)) (closedResult, error) {
+	b, err := start()
 	if err != nil {
 		return closedResult{}, err
 	}
-	defer bare.close()
+	defer b.close()
 	reqs := []string{"GET /douyin/bare/"}
-	if _, err := runWrk(ctx, bare.base, reqs, o.conns, o.threads, o.warmup); err != nil {
+	if _, err := runWrk(ctx, b.url(), reqs, o.conns, o.threads, o.warmup); err != nil {
 		return closedResult{}, err
 	}
-	return runWrk(ctx, bare.base, reqs, o.conns, o.threads, o.duration)
+	return runWrk(ctx, b.url(), reqs, o.conns, o.threads, o.duration)
+}
+
+// bareOpenLoop runs the open loop at rate against a bare server with body.
+func bareOpenLoop(body []byte, rate float64, warmup, d time.Duration) (openResult, error) {
+	b, err := startBare(body)
+	if err != nil {
+		return openResult{}, err
+	}
+	defer b.close()
+	return runOpenLoop(b.url(), []string{"GET /douyin/bare/"}, rate, warmup, d), nil
 }
 
 // profileDuring takes a CPU profile of the embedded system while r runs,

@@ -12,6 +12,9 @@ type route struct {
 	name  string
 	write bool
 	reqs  []string
+	// depth is how many RPCs deep the route's longest chain goes (gateway
+	// → video → user is 2): the depth of its ceiling.
+	depth int
 }
 
 func get(path string, q url.Values) string  { return "GET " + path + "?" + q.Encode() }
@@ -21,33 +24,33 @@ func id(n int64) string                     { return fmt.Sprint(n) }
 // allRoutes are the routes the benchmark measures, built on d.
 func allRoutes(d *dataset) []route {
 	return []route{
-		{name: "feed anonymous", reqs: []string{"GET /douyin/feed/"}},
-		{name: "feed with token", reqs: eachViewer(d, func(v account, i int) string {
+		{name: "feed anonymous", depth: 2, reqs: []string{"GET /douyin/feed/"}},
+		{name: "feed with token", depth: 2, reqs: eachViewer(d, func(v account, i int) string {
 			return get("/douyin/feed/", url.Values{"token": {v.token}})
 		})},
-		{name: "user info", reqs: eachViewer(d, func(v account, i int) string {
+		{name: "user info", depth: 1, reqs: eachViewer(d, func(v account, i int) string {
 			return get("/douyin/user/", url.Values{"token": {v.token}, "user_id": {id(d.authors[i%len(d.authors)].id)}})
 		})},
-		{name: "publish list", reqs: eachViewer(d, func(v account, i int) string {
+		{name: "publish list", depth: 2, reqs: eachViewer(d, func(v account, i int) string {
 			return get("/douyin/publish/list/", url.Values{"token": {v.token}, "user_id": {id(d.authors[i%len(d.authors)].id)}})
 		})},
-		{name: "favorite list", reqs: eachViewer(d, func(v account, i int) string {
+		{name: "favorite list", depth: 3, reqs: eachViewer(d, func(v account, i int) string {
 			return get("/douyin/favorite/list/", url.Values{"token": {v.token}, "user_id": {id(v.id)}})
 		})},
-		{name: "comment list", reqs: eachViewer(d, func(v account, i int) string {
+		{name: "comment list", depth: 2, reqs: eachViewer(d, func(v account, i int) string {
 			return get("/douyin/comment/list/", url.Values{"token": {v.token}, "video_id": {id(d.videos[i%len(d.videos)])}})
 		})},
-		{name: "follower list", reqs: eachViewer(d, func(v account, i int) string {
+		{name: "follower list", depth: 1, reqs: eachViewer(d, func(v account, i int) string {
 			return get("/douyin/relation/follower/list/", url.Values{"token": {v.token}, "user_id": {id(d.authors[i%len(d.authors)].id)}})
 		})},
-		{name: "chat poll", reqs: chatPolls(d)},
-		{name: "like/unlike", write: true, reqs: toggles(d, likePair)},
-		{name: "comment post", write: true, reqs: eachViewer(d, func(v account, i int) string {
+		{name: "chat poll", depth: 1, reqs: chatPolls(d)},
+		{name: "like/unlike", write: true, depth: 2, reqs: toggles(d, likePair)},
+		{name: "comment post", write: true, depth: 2, reqs: eachViewer(d, func(v account, i int) string {
 			return post("/douyin/comment/action/", url.Values{"token": {v.token}, "video_id": {id(d.videos[i%len(d.videos)])},
 				"action_type": {"1"}, "comment_text": {"a comment under load"}})
 		})},
-		{name: "follow/unfollow", write: true, reqs: toggles(d, followPair)},
-		{name: "message send", write: true, reqs: eachChat(d, func(a, b account) string {
+		{name: "follow/unfollow", write: true, depth: 1, reqs: toggles(d, followPair)},
+		{name: "message send", write: true, depth: 2, reqs: eachChat(d, func(a, b account) string {
 			return post("/douyin/message/action/", url.Values{"token": {a.token}, "to_user_id": {id(b.id)}, "action_type": {"1"}, "content": {"a message under load"}})
 		})},
 	}
