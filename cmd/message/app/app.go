@@ -21,7 +21,7 @@ import (
 
 // Component is the message service as a process runs it.
 func Component() boot.Component {
-	return boot.Component{Name: rpc.MessageService, Needs: boot.NeedDatabase | boot.NeedKafka, Migrate: migrate, Build: build}
+	return boot.Component{Name: rpc.MessageService, Needs: boot.NeedDatabase | boot.NeedCache | boot.NeedKafka, Migrate: migrate, Build: build}
 }
 
 // migrate creates the message tables and the outbox.
@@ -31,8 +31,9 @@ func migrate(gdb *gorm.DB) error {
 
 // build wires the service. Receivers are
 // checked through the user service (its client connects on first call, so
-// the user service may start later). Each message's event is relayed to
-// Kafka, where every gateway reads it for live chat.
+// the user service may start later). Conversation heads are cached (chat
+// polls that find nothing new read no database). Each message's event is
+// relayed to Kafka, where every gateway reads it for live chat.
 func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 	words, err := deps.Words()
 	if err != nil {
@@ -44,7 +45,7 @@ func build(_ context.Context, deps *boot.Deps) (boot.Runner, error) {
 		return nil, err
 	}
 	svc := service.New(service.Deps{
-		Messages: &dal.Messages{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}, ReplicaLag: deps.Config.MySQLReplicaLag},
+		Messages: dal.NewCachedMessages(&dal.Messages{Tables: eventbus.Tables{DB: deps.DB, Outbox: outbox}, ReplicaLag: deps.Config.MySQLReplicaLag}, deps.Cache),
 		Users:    remote.Users{Client: clients.User},
 	}, service.Options{Words: words})
 	h := handler.New(svc, deps.Log)

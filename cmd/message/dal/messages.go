@@ -83,21 +83,47 @@ type ChatQuery struct {
 	Newest        bool
 }
 
-// Chat returns the messages between a and b that q picks, and whether the
-// two have a conversation at all (a conversation exists only once a
-// message between two existing users was stored, so callers need not look
-// the peer up again). One index range of at most q.Limit rows; a poll with
-// nothing new costs one primary-key read.
-func (s *Messages) Chat(ctx context.Context, a, b int64, q ChatQuery) ([]Message, bool, error) {
+// Head is how far a conversation has got: whether it exists (a
+// conversation exists only once a message between two existing users was
+// stored) and the create_time of its newest message.
+type Head struct {
+	Exists   bool
+	LastTime int64
+}
+
+// Head reads the conversation of a and b: one primary-key read.
+func (s *Messages) Head(ctx context.Context, a, b int64) (Head, error) {
 	low, high := pair(a, b)
 	var conv Conversation
 	err := s.DB.WithContext(ctx).Where("user_low = ? AND user_high = ?", low, high).Take(&conv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, false, nil
+		return Head{}, nil
 	}
-	if err != nil || conv.LastTime <= q.After {
-		return nil, err == nil, err
+	if err != nil {
+		return Head{}, err
 	}
+	return Head{Exists: true, LastTime: conv.LastTime}, nil
+}
+
+// Chat returns the messages between a and b that q picks, and whether the
+// two have a conversation at all (so callers need not look the peer up
+// again). One index range of at most q.Limit rows; a poll with nothing new
+// costs one primary-key read.
+func (s *Messages) Chat(ctx context.Context, a, b int64, q ChatQuery) ([]Message, bool, error) {
+	head, err := s.Head(ctx, a, b)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.chatAfter(ctx, a, b, head, q)
+}
+
+// chatAfter is Chat for a conversation whose head was read already:
+// nothing is read when it holds nothing newer than q.After.
+func (s *Messages) chatAfter(ctx context.Context, a, b int64, head Head, q ChatQuery) ([]Message, bool, error) {
+	if !head.Exists || head.LastTime <= q.After {
+		return nil, head.Exists, nil
+	}
+	low, high := pair(a, b)
 	tx := s.DB.WithContext(ctx)
 	if q.Before > 0 && s.ReplicaLag > 0 && q.Before < time.Now().Add(-s.ReplicaLag).UnixMilli() {
 		// History older than the replicas' lag: messages are only ever
