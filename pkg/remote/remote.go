@@ -79,12 +79,21 @@ type UserGetter interface {
 	MGetUsers(ctx context.Context, viewer int64, ids []int64) (map[int64]*base.User, error)
 }
 
+// CheckUserID fails with ParamErr unless userID (the user_id parameter)
+// can be an id.
+func CheckUserID(userID int64) error {
+	if userID <= 0 {
+		return errno.ParamErr.WithMessage("user_id must be a positive integer")
+	}
+	return nil
+}
+
 // RequireUser fails unless userID (the user_id parameter) names an
 // existing user: ParamErr when it cannot be an id, UserNotExist when no
 // such user exists.
 func RequireUser(ctx context.Context, users UserGetter, viewer, userID int64) error {
-	if userID <= 0 {
-		return errno.ParamErr.WithMessage("user_id must be a positive integer")
+	if err := CheckUserID(userID); err != nil {
+		return err
 	}
 	found, err := users.MGetUsers(ctx, viewer, []int64{userID})
 	if err != nil {

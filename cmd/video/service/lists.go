@@ -4,15 +4,18 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
+	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/idlist"
 	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/remote"
 )
 
 // PublishList returns one page of user's videos as viewer sees them,
-// newest first.
+// newest first. The user is checked with the page's authors (they are
+// the user), so a page of videos costs one user-service call, not two;
+// only an empty page asks the user service whether user exists at all.
 func (s *Service) PublishList(ctx context.Context, viewer, user int64, page *base.Page) ([]*base.Video, *base.PageInfo, error) {
-	if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
+	if err := remote.CheckUserID(user); err != nil {
 		return nil, nil, err
 	}
 	published, info, err := paging.Fetch(page, func(after paging.Pos, limit int) ([]paging.Pos, error) {
@@ -21,8 +24,20 @@ func (s *Service) PublishList(ctx context.Context, viewer, user int64, page *bas
 	if err != nil {
 		return nil, nil, err
 	}
-	videos, err := s.assemble(ctx, viewer, paging.IDs(published))
-	return videos, info, err
+	if len(published) == 0 {
+		if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
+			return nil, nil, err
+		}
+		return []*base.Video{}, info, nil
+	}
+	videos, authors, err := s.assembleWithAuthors(ctx, viewer, paging.IDs(published))
+	if err != nil {
+		return nil, nil, err
+	}
+	if authors[user] == nil {
+		return nil, nil, errno.UserNotExist
+	}
+	return videos, info, nil
 }
 
 // MGetVideos returns the videos found among ids as viewer sees them, in

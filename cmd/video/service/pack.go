@@ -12,13 +12,19 @@ import (
 // with one batch read of rows, one of authors and one of is_favorite,
 // however many ids there are. Unknown ids are left out.
 func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
+	videos, _, err := s.assembleWithAuthors(ctx, viewer, ids)
+	return videos, err
+}
+
+// assembleWithAuthors is assemble, also returning the authors it found.
+func (s *Service) assembleWithAuthors(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, map[int64]*base.User, error) {
 	ids = idlist.UniquePositive(ids)
 	if len(ids) == 0 {
-		return []*base.Video{}, nil
+		return []*base.Video{}, nil, nil
 	}
 	rows, err := s.Videos.ByIDs(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	authorIDs := make([]int64, 0, len(rows))
 	for _, v := range rows {
@@ -26,12 +32,12 @@ func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*b
 	}
 	authors, err := s.Users.MGetUsers(ctx, viewer, idlist.UniquePositive(authorIDs))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	liked := map[int64]bool{}
 	if viewer != 0 {
 		if liked, err = s.Favorites.MIsFavorite(ctx, viewer, ids); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	out := make([]*base.Video, 0, len(ids))
@@ -42,7 +48,7 @@ func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*b
 		}
 		out = append(out, s.pack(v, authors[v.AuthorID], liked[id]))
 	}
-	return out, nil
+	return out, authors, nil
 }
 
 func (s *Service) pack(v dal.Video, author *base.User, liked bool) *base.Video {
