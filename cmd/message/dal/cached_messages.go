@@ -44,10 +44,10 @@ func (c *CachedMessages) Send(ctx context.Context, from, to int64, content strin
 func (c *CachedMessages) Chat(ctx context.Context, a, b int64, q ChatQuery) ([]Message, bool, error) {
 	low, high := pair(a, b)
 	head, err := c.heads.LoadOne(ctx, low, high, func(ctx context.Context) (Head, error) {
-		return c.Messages.Head(ctx, a, b)
+		return c.Head(ctx, a, b)
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	return c.Messages.chatAfter(ctx, a, b, head, q)
+	return c.chatAfter(ctx, a, b, head, q)
 }
