@@ -45,6 +45,10 @@ struct PublishListResponse {
 struct MGetVideosRequest {
     1: i64 viewer_id
     2: list<i64> video_ids
+    // Set by the interaction service, which owns likes and fills
+    // is_favorite itself: the videos come back with it false, and the
+    // video service does not call the interaction service back.
+    3: bool without_is_favorite
 }
 
 struct MGetVideosResponse {

@@ -318,8 +318,9 @@ var fieldIDToName_PublishListResponse = map[int16]string{
 }
 
 type MGetVideosRequest struct {
-	ViewerId int64   `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
-	VideoIds []int64 `thrift:"video_ids,2" frugal:"2,default,list<i64>" json:"video_ids"`
+	ViewerId          int64   `thrift:"viewer_id,1" frugal:"1,default,i64" json:"viewer_id"`
+	VideoIds          []int64 `thrift:"video_ids,2" frugal:"2,default,list<i64>" json:"video_ids"`
+	WithoutIsFavorite bool    `thrift:"without_is_favorite,3" frugal:"3,default,bool" json:"without_is_favorite"`
 }
 
 func NewMGetVideosRequest() *MGetVideosRequest {
@@ -336,11 +337,18 @@ func (p *MGetVideosRequest) GetViewerId() (v int64) {
 func (p *MGetVideosRequest) GetVideoIds() (v []int64) {
 	return p.VideoIds
 }
+
+func (p *MGetVideosRequest) GetWithoutIsFavorite() (v bool) {
+	return p.WithoutIsFavorite
+}
 func (p *MGetVideosRequest) SetViewerId(val int64) {
 	p.ViewerId = val
 }
 func (p *MGetVideosRequest) SetVideoIds(val []int64) {
 	p.VideoIds = val
+}
+func (p *MGetVideosRequest) SetWithoutIsFavorite(val bool) {
+	p.WithoutIsFavorite = val
 }
 
 func (p *MGetVideosRequest) String() string {
@@ -353,6 +361,7 @@ func (p *MGetVideosRequest) String() string {
 var fieldIDToName_MGetVideosRequest = map[int16]string{
 	1: "viewer_id",
 	2: "video_ids",
+	3: "without_is_favorite",
 }
 
 type MGetVideosResponse struct {

@@ -62,12 +62,14 @@ func (v Videos) VideoAuthors(ctx context.Context, ids []int64) (map[int64]int64,
 	return resp.AuthorIds, nil
 }
 
-// MGetVideos returns the videos found among ids as viewer sees them, in order.
-func (v Videos) MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
+// MGetVideosWithoutLikes returns the videos found among ids as viewer
+// sees them, in order, with is_favorite left false (for the interaction
+// service, which owns likes).
+func (v Videos) MGetVideosWithoutLikes(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
 	if len(ids) == 0 {
 		return []*base.Video{}, nil
 	}
-	resp, err := v.Client.MGetVideos(ctx, &video.MGetVideosRequest{ViewerId: viewer, VideoIds: ids})
+	resp, err := v.Client.MGetVideos(ctx, &video.MGetVideosRequest{ViewerId: viewer, VideoIds: ids, WithoutIsFavorite: true})
 	if err := rpc.Check(resp, err); err != nil {
 		return nil, err
 	}

@@ -169,23 +169,24 @@ func TestVideosAdapter(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(gotAuthors, authors) {
 		t.Fatalf("VideoAuthors = %v, %v", gotAuthors, err)
 	}
-	gotVideos, err := v.MGetVideos(ctxDontCare, 4, []int64{11, 10})
+	gotVideos, err := v.MGetVideosWithoutLikes(ctxDontCare, 4, []int64{11, 10})
 	if err != nil || !reflect.DeepEqual(gotVideos, vids) {
-		t.Fatalf("MGetVideos = %v, %v", gotVideos, err)
+		t.Fatalf("MGetVideosWithoutLikes = %v, %v", gotVideos, err)
 	}
-	if len(f.videoCalls) != 1 || f.videoCalls[0].ViewerId != 4 || !reflect.DeepEqual(f.videoCalls[0].VideoIds, []int64{11, 10}) {
+	if len(f.videoCalls) != 1 || f.videoCalls[0].ViewerId != 4 || !reflect.DeepEqual(f.videoCalls[0].VideoIds, []int64{11, 10}) ||
+		!f.videoCalls[0].WithoutIsFavorite {
 		t.Fatalf("calls %+v", f.videoCalls)
 	}
-	empty, err := v.MGetVideos(ctxDontCare, 4, nil)
+	empty, err := v.MGetVideosWithoutLikes(ctxDontCare, 4, nil)
 	if err != nil || empty == nil || len(empty) != 0 || len(f.videoCalls) != 1 {
 		t.Fatalf("no ids: %v, %v; want an empty list and no RPC", empty, err)
 	}
 
 	down := Videos{Client: &fakeVideoClient{err: errDown}}
 	wantCodeOf(t, "authors, service down", func() error { _, err := down.VideoAuthors(ctxDontCare, []int64{10}); return err }, errno.ServiceUnavail.Code)
-	wantCodeOf(t, "videos, service down", func() error { _, err := down.MGetVideos(ctxDontCare, 4, []int64{10}); return err }, errno.ServiceUnavail.Code)
+	wantCodeOf(t, "videos, service down", func() error { _, err := down.MGetVideosWithoutLikes(ctxDontCare, 4, []int64{10}); return err }, errno.ServiceUnavail.Code)
 	missing := Videos{Client: &fakeVideoClient{videos: &video.MGetVideosResponse{BaseResp: &base.BaseResp{StatusCode: errno.VideoNotExist.Code, StatusMsg: "video not found"}}}}
-	_, err = missing.MGetVideos(ctxDontCare, 4, []int64{10})
+	_, err = missing.MGetVideosWithoutLikes(ctxDontCare, 4, []int64{10})
 	wantCode(t, err, errno.VideoNotExist.Code)
 }
 

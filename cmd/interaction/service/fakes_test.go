@@ -244,7 +244,7 @@ type fakeVideos struct {
 	// authorsCalls and mgetCalls record every call.
 	authorsCalls [][]int64
 	mgetCalls    []mgetCall
-	// scramble returns MGetVideos in reverse order, to prove the caller
+	// scramble returns MGetVideosWithoutLikes in reverse order, to prove the caller
 	// does not depend on the order it gets.
 	scramble bool
 
@@ -277,7 +277,7 @@ func (f *fakeVideos) VideoAuthors(_ context.Context, ids []int64) (map[int64]int
 	return out, nil
 }
 
-func (f *fakeVideos) MGetVideos(_ context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
+func (f *fakeVideos) MGetVideosWithoutLikes(_ context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.mgetCalls = append(f.mgetCalls, mgetCall{viewer, append([]int64(nil), ids...)})
@@ -287,7 +287,8 @@ func (f *fakeVideos) MGetVideos(_ context.Context, viewer int64, ids []int64) ([
 	out := []*base.Video{}
 	for _, id := range ids {
 		if v, ok := f.videos[id]; ok {
-			out = append(out, v)
+			c := *v
+			out = append(out, &c)
 		}
 	}
 	if f.scramble {

@@ -28,7 +28,8 @@ func TestFavoriteList(t *testing.T) {
 		user    int64
 		wantErr error
 		want    []int64
-		// wantMGet is the ids of the one MGetVideos call, nil for none.
+		// wantMGet is the ids of the one MGetVideosWithoutLikes call, nil
+		// for none.
 		wantMGet []int64
 	}{
 		{name: "no likes is an empty list without a video call", user: owner, want: []int64{}},
@@ -78,6 +79,38 @@ func TestFavoriteList(t *testing.T) {
 				checkEqual(t, "MGetVideos calls", w.videos.mgetCalls, []mgetCall{{viewer, tt.wantMGet}})
 			}
 		})
+	}
+}
+
+// is_favorite is the viewer's own likes, read by this service (which owns
+// them), not the list owner's.
+func TestFavoriteListShowsTheViewersLikes(t *testing.T) {
+	const viewer, owner = int64(1), int64(2)
+	w := newWorld()
+	w.users.Add(viewer, "viewer")
+	w.users.Add(owner, "owner")
+	for _, v := range []int64{10, 20, 30} {
+		w.videos.add(v, 50)
+	}
+	w.favorites.add(owner, 10, 20, 30)
+	w.favorites.add(viewer, 20)
+	got, err := firstVideos(w.svc.FavoriteList(context.Background(), viewer, owner, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	liked := map[int64]bool{}
+	for _, v := range got {
+		liked[v.Id] = v.IsFavorite
+	}
+	checkEqual(t, "is_favorite", liked, map[int64]bool{10: false, 20: true, 30: false})
+	mine, err := firstVideos(w.svc.FavoriteList(context.Background(), owner, owner, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range mine {
+		if !v.IsFavorite {
+			t.Fatalf("the owner's own list: video %d not shown as liked", v.Id)
+		}
 	}
 }
 

@@ -44,8 +44,10 @@ type CommentStore interface {
 type VideoClient interface {
 	// VideoAuthors maps each existing video among ids to its author.
 	VideoAuthors(ctx context.Context, ids []int64) (map[int64]int64, error)
-	// MGetVideos returns the existing videos among ids as viewer sees them.
-	MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error)
+	// MGetVideosWithoutLikes returns the existing videos among ids as
+	// viewer sees them, is_favorite left false: likes are this service's,
+	// so it fills them itself rather than be called back.
+	MGetVideosWithoutLikes(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error)
 }
 
 // UserClient is the part of the user service interaction uses.

@@ -37,7 +37,11 @@ func (h *Handler) PublishList(ctx context.Context, req *video.PublishListRequest
 }
 
 func (h *Handler) MGetVideos(ctx context.Context, req *video.MGetVideosRequest) (*video.MGetVideosResponse, error) {
-	videos, err := h.Svc.MGetVideos(ctx, req.ViewerId, req.VideoIds)
+	mget := h.Svc.MGetVideos
+	if req.WithoutIsFavorite {
+		mget = h.Svc.MGetVideosWithoutLikes
+	}
+	videos, err := mget(ctx, req.ViewerId, req.VideoIds)
 	return &video.MGetVideosResponse{BaseResp: h.BaseResp(ctx, err), Videos: videos}, nil
 }
 

@@ -132,8 +132,12 @@ func TestHandlerConverts(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantResp(t, mget.BaseResp, errno.Success)
-	if len(mget.Videos) != 2 || mget.Videos[0].Id != 1 || mget.Videos[1].Id != 2 {
+	if len(mget.Videos) != 2 || mget.Videos[0].Id != 1 || mget.Videos[1].Id != 2 || !mget.Videos[0].IsFavorite {
 		t.Fatalf("MGetVideos = %+v", mget.Videos)
+	}
+	bare, err := h.MGetVideos(ctx, &video.MGetVideosRequest{ViewerId: 9, VideoIds: []int64{1}, WithoutIsFavorite: true})
+	if err != nil || len(bare.Videos) != 1 || bare.Videos[0].IsFavorite {
+		t.Fatalf("MGetVideos without is_favorite = %+v, %v", bare.Videos, err)
 	}
 
 	authors, err := h.VideoAuthors(ctx, &video.VideoAuthorsRequest{VideoIds: []int64{1, 2, 404}})

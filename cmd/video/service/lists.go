@@ -30,7 +30,7 @@ func (s *Service) PublishList(ctx context.Context, viewer, user int64, page *bas
 		}
 		return []*base.Video{}, info, nil
 	}
-	videos, authors, err := s.assembleWithAuthors(ctx, viewer, paging.IDs(published))
+	videos, authors, err := s.assembleWithAuthors(ctx, viewer, paging.IDs(published), withLikes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -44,6 +44,14 @@ func (s *Service) PublishList(ctx context.Context, viewer, user int64, page *bas
 // the order of ids.
 func (s *Service) MGetVideos(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
 	return s.assemble(ctx, viewer, ids)
+}
+
+// MGetVideosWithoutLikes is MGetVideos with is_favorite left false, for
+// the interaction service, which owns likes: it fills them itself rather
+// than be called back.
+func (s *Service) MGetVideosWithoutLikes(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
+	videos, _, err := s.assembleWithAuthors(ctx, viewer, ids, withoutLikes)
+	return videos, err
 }
 
 // VideoAuthors maps each known video id to its author id.

@@ -146,6 +146,22 @@ func TestMGetVideos(t *testing.T) {
 	})
 }
 
+// Without likes, the interaction service (which asks so) is not called
+// back, and is_favorite stays false for it to fill.
+func TestMGetVideosWithoutLikes(t *testing.T) {
+	const viewer = int64(9)
+	f := newFixture(t, 0, author)
+	v1 := f.videos.add(author, t0+1)
+	f.favs.likes[[2]int64{viewer, v1.ID}] = true
+	videos, err := f.svc.MGetVideosWithoutLikes(context.Background(), viewer, []int64{v1.ID})
+	if err != nil || len(videos) != 1 || videos[0].IsFavorite || videos[0].Author.Id != author {
+		t.Fatalf("MGetVideosWithoutLikes = %+v, %v", videos, err)
+	}
+	if len(f.favs.calls) != 0 {
+		t.Fatalf("the interaction service was called back %d times", len(f.favs.calls))
+	}
+}
+
 func TestVideoAuthors(t *testing.T) {
 	f := newFixture(t, 0)
 	v1 := f.videos.add(11, t0+1)

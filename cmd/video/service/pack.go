@@ -12,12 +12,22 @@ import (
 // with one batch read of rows, one of authors and one of is_favorite,
 // however many ids there are. Unknown ids are left out.
 func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
-	videos, _, err := s.assembleWithAuthors(ctx, viewer, ids)
+	videos, _, err := s.assembleWithAuthors(ctx, viewer, ids, withLikes)
 	return videos, err
 }
 
+// likes says whether assembling asks the interaction service for the
+// viewer's likes (is_favorite), or leaves them false for a caller that
+// owns them.
+type likes bool
+
+const (
+	withLikes    likes = true
+	withoutLikes likes = false
+)
+
 // assembleWithAuthors is assemble, also returning the authors it found.
-func (s *Service) assembleWithAuthors(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, map[int64]*base.User, error) {
+func (s *Service) assembleWithAuthors(ctx context.Context, viewer int64, ids []int64, l likes) ([]*base.Video, map[int64]*base.User, error) {
 	ids = idlist.UniquePositive(ids)
 	if len(ids) == 0 {
 		return []*base.Video{}, nil, nil
@@ -35,7 +45,7 @@ func (s *Service) assembleWithAuthors(ctx context.Context, viewer int64, ids []i
 		return nil, nil, err
 	}
 	liked := map[int64]bool{}
-	if viewer != 0 {
+	if viewer != 0 && l == withLikes {
 		if liked, err = s.Favorites.MIsFavorite(ctx, viewer, ids); err != nil {
 			return nil, nil, err
 		}
