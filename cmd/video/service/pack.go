@@ -3,14 +3,16 @@ package service
 import (
 	"context"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/douyin-go/douyin/cmd/video/dal"
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/pkg/idlist"
 )
 
 // assemble turns ids into Videos as viewer sees them, in the order of ids,
-// with one batch read of rows, one of authors and one of is_favorite,
-// however many ids there are. Unknown ids are left out.
+// with one batch read of rows, then one of authors and one of is_favorite
+// at the same time, however many ids there are. Unknown ids are left out.
 func (s *Service) assemble(ctx context.Context, viewer int64, ids []int64) ([]*base.Video, error) {
 	videos, _, err := s.assembleWithAuthors(ctx, viewer, ids, withLikes)
 	return videos, err
@@ -40,15 +42,25 @@ func (s *Service) assembleWithAuthors(ctx context.Context, viewer int64, ids []i
 	for _, v := range rows {
 		authorIDs = append(authorIDs, v.AuthorID)
 	}
-	authors, err := s.Users.MGetUsers(ctx, viewer, idlist.UniquePositive(authorIDs))
-	if err != nil {
-		return nil, nil, err
-	}
-	liked := map[int64]bool{}
+	// The authors and the viewer's likes come from two services: ask both
+	// at once.
+	var (
+		authors map[int64]*base.User
+		liked   = map[int64]bool{}
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		authors, err = s.Users.MGetUsers(gctx, viewer, idlist.UniquePositive(authorIDs))
+		return err
+	})
 	if viewer != 0 && l == withLikes {
-		if liked, err = s.Favorites.MIsFavorite(ctx, viewer, ids); err != nil {
-			return nil, nil, err
-		}
+		g.Go(func() (err error) {
+			liked, err = s.Favorites.MIsFavorite(gctx, viewer, ids)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
 	}
 	out := make([]*base.Video, 0, len(ids))
 	for _, id := range ids {
