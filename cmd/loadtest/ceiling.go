@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net"
 	"time"
 
@@ -17,6 +15,8 @@ import (
 	"github.com/douyin-go/douyin/kitex_gen/base"
 	"github.com/douyin-go/douyin/kitex_gen/message"
 	"github.com/douyin-go/douyin/kitex_gen/message/messageservice"
+	"github.com/douyin-go/douyin/pkg/boot"
+	"github.com/douyin-go/douyin/pkg/inprocess"
 )
 
 // ceiling is the shape's own cost with no work in it: a bare Hertz
@@ -34,11 +34,14 @@ type ceiling struct {
 // the system's own do.
 func startCeiling(body []byte, depth int, idleConns int) (*ceiling, error) {
 	klog.SetLevel(klog.LevelFatal)
+	addrs, err := inprocess.FreeAddrs(depth)
+	if err != nil {
+		return nil, err
+	}
 	c := &ceiling{}
 	var next messageservice.Client
-	for range depth {
-		addr, err := c.startHop(next, string(body))
-		if err != nil {
+	for _, addr := range addrs {
+		if err := c.startHop(addr, next, string(body)); err != nil {
 			c.close()
 			return nil, err
 		}
@@ -63,23 +66,19 @@ func startCeiling(body []byte, depth int, idleConns int) (*ceiling, error) {
 	return c, nil
 }
 
-// startHop starts one Kitex server: it calls next, or answers body when
-// it is the innermost.
-func (c *ceiling) startHop(next messageservice.Client, body string) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
+// startHop starts one Kitex server at addr: it calls next, or answers
+// body when it is the innermost.
+func (c *ceiling) startHop(addr string, next messageservice.Client, body string) error {
 	tcp, err := net.ResolveTCPAddr("tcp", addr)
 	if err != nil {
-		return "", err
+		return err
 	}
 	srv := messageservice.NewServer(&hop{next: next, body: body}, kserver.WithServiceAddr(tcp), kserver.WithExitWaitTime(100*time.Millisecond))
 	c.servers = append(c.servers, srv)
 	go func() { _ = srv.Run() }()
-	return addr, waitListening(addr, 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return boot.WaitListening(ctx, addr)
 }
 
 func hopClient(addr string, idleConns int) (messageservice.Client, error) {
@@ -112,19 +111,6 @@ func (h *hop) Chat(ctx context.Context, req *message.ChatRequest) (*message.Chat
 	}
 	return &message.ChatResponse{BaseResp: &base.BaseResp{}, Messages: []*base.Message{{Content: h.body}}}, nil
 }
-
-func waitListening(addr string, within time.Duration) error {
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if conn, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
-			return conn.Close()
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return fmt.Errorf("%s: %w", addr, errNotListening)
-}
-
-var errNotListening = errors.New("not listening")
 
 // startHertz serves handle on every path of a fresh loopback port.
 func startHertz(handle app.HandlerFunc) (*bareHertz, error) {
