@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/douyin-go/douyin/kitex_gen/base"
-	"github.com/douyin-go/douyin/pkg/errno"
 	"github.com/douyin-go/douyin/pkg/idlist"
 	"github.com/douyin-go/douyin/pkg/paging"
 	"github.com/douyin-go/douyin/pkg/remote"
@@ -13,7 +12,7 @@ import (
 // PublishList returns one page of user's videos as viewer sees them,
 // newest first. The user is checked with the page's authors (they are
 // the user), so a page of videos costs one user-service call, not two;
-// only an empty page asks the user service whether user exists at all.
+// only when they do not show the user is it asked for on its own.
 func (s *Service) PublishList(ctx context.Context, viewer, user int64, page *base.Page) ([]*base.Video, *base.PageInfo, error) {
 	if err := remote.CheckUserID(user); err != nil {
 		return nil, nil, err
@@ -24,18 +23,15 @@ func (s *Service) PublishList(ctx context.Context, viewer, user int64, page *bas
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(published) == 0 {
-		if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
-			return nil, nil, err
-		}
-		return []*base.Video{}, info, nil
-	}
 	videos, authors, err := s.assembleWithAuthors(ctx, viewer, paging.IDs(published), withLikes)
 	if err != nil {
 		return nil, nil, err
 	}
 	if authors[user] == nil {
-		return nil, nil, errno.UserNotExist
+		// An empty page (or one whose rows are gone) proves nothing: ask.
+		if err := remote.RequireUser(ctx, s.Users, viewer, user); err != nil {
+			return nil, nil, err
+		}
 	}
 	return videos, info, nil
 }
