@@ -34,12 +34,11 @@ func (s *Service) FavoriteList(ctx context.Context, viewer, user int64, page *ba
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, v := range videos {
-		if v != nil {
-			v.IsFavorite = viewerLikes[v.Id]
-		}
+	out := inOrder(ids, videos)
+	for _, v := range out {
+		v.IsFavorite = viewerLikes[v.Id]
 	}
-	return inOrder(ids, videos), info, nil
+	return out, info, nil
 }
 
 // inOrder returns videos in the order of ids, leaving out ids the video
