@@ -65,6 +65,11 @@ func Open(o Options) *Client {
 		Username:   o.Username,
 		Password:   o.Password,
 		TLSConfig:  o.TLS,
+		// One dial per attempt: go-redis's default (5 dials 100 ms apart,
+		// for each of a command's retries) made every cache read wait
+		// 1.7 s while Redis refused connections, so a request making a few
+		// of them ran past its RPC timeout instead of reading the database.
+		DialerRetries: 1,
 	})
 	if !o.Untraced {
 		_ = redisotel.InstrumentTracing(rdb)

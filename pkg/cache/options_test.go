@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/douyin-go/douyin/pkg/cache"
 )
@@ -59,5 +60,27 @@ func TestTLSAndACLUser(t *testing.T) {
 	defer plain.Close()
 	if err := plain.RDB.Ping(ctx).Err(); err == nil {
 		t.Fatal("plain TCP reached a TLS-only server")
+	}
+}
+
+// A cache fails fast while Redis refuses connections: one dial per
+// attempt, not go-redis's five 100 ms apart (1.7 s per read), so callers
+// fall back to the database within their RPC deadline.
+func TestDialsOncePerAttempt(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:1", "127.0.0.1:1,127.0.0.1:2"} {
+		c := cache.Open(cache.Options{Addr: addr, Untraced: true})
+		var retries int
+		switch rdb := c.RDB.(type) {
+		case *redis.Client:
+			retries = rdb.Options().DialerRetries
+		case *redis.ClusterClient:
+			retries = rdb.Options().DialerRetries
+		default:
+			t.Fatalf("%s: client %T", addr, c.RDB)
+		}
+		_ = c.Close()
+		if retries != 1 {
+			t.Errorf("%s: DialerRetries %d, want 1", addr, retries)
+		}
 	}
 }
